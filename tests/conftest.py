@@ -1,0 +1,62 @@
+"""Shared fixtures: paths, the real data folder, and expensive objects built once per session."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    return ROOT / "seeds" / "000_38975f3c750645bc.txt"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not beside the checkout")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def tone_model():
+    """The shipped tone model with its real encoder, loaded once per session."""
+    from tracker.score import ToneModel
+
+    return ToneModel.load()
+
+
+@pytest.fixture(scope="session")
+def seed_run(tmp_path_factory, tone_model):
+    """The whole pipeline on the seed article, once per session: (db path, out dir, summary)."""
+    from tracker.pipeline import run
+
+    base = tmp_path_factory.mktemp("seed-run")
+    db, out = base / "tracker.db", base / "out"
+    summary = run([ROOT / "seeds"], db=db, out=out, model=tone_model)
+    return db, out, summary
+
+
+@pytest.fixture
+def pyplot():
+    """matplotlib.pyplot, with every figure closed after the test."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    yield plt
+    plt.close("all")

@@ -1,0 +1,108 @@
+"""Extraction: sentences, actors, and directed statements, on the seed and on single rules."""
+from __future__ import annotations
+
+import pytest
+
+from tracker.extract import Extractor, extract_statements, split_sentences
+from tracker.ingest import read_articles
+
+
+@pytest.fixture(scope="module")
+def seed(seed_path):
+    article = next(iter(read_articles([seed_path])))
+    return article, Extractor().extract(article.id, article.text, article.published)
+
+
+def dyads(statements):
+    return {(s.source, s.target) for s in statements}
+
+
+def test_sentences_respect_abbreviations():
+    text = "Ms. Zakharova spoke on Feb. 4 in the U.S. capital. The U.S. replied.\n\nHeadline"
+    got = [text[a:b] for a, b in split_sentences(text)]
+    assert got == ["Ms. Zakharova spoke on Feb. 4 in the U.S. capital.", "The U.S. replied.",
+                   "Headline"]
+
+
+def test_seed_dyads_a_careful_reader_finds(seed):
+    _, statements = seed
+    found = dyads(statements)
+    expected = {("RUS", "KOR"), ("KOR", "RUS"), ("RUS", "PRK"), ("PRK", "RUS"), ("PRK", "KOR"),
+                ("KOR", "PRK"), ("USA", "PRK"), ("RUS", "USA"), ("RUS", "JPN")}
+    assert expected <= found
+    # Ukraine only names a war, Japan and the US never act here, analysts are no state.
+    assert not {d for d in found if "UKR" in d}
+    assert not {d for d in found if d[0] == "JPN"}
+    assert found - expected == set()
+
+
+def test_seed_read_also_line_gives_nothing(seed):
+    article, statements = seed
+    assert "Read also" not in article.text
+    assert not [s for s in statements if "fourth cruise missile" in s.sentence]
+
+
+def test_seed_offsets_point_into_the_stored_text(seed):
+    article, statements = seed
+    for s in statements:
+        assert article.text[s.sentence_start:s.sentence_end] == s.sentence
+        assert s.sentence_start <= s.clause_start < s.clause_end <= s.sentence_end
+        for a, b in s.source_spans + s.target_spans:
+            assert s.sentence_start <= a < b <= s.sentence_end
+
+
+def test_seed_zakharova_is_followed_through_ms_and_she(seed):
+    _, statements = seed
+    said = [s for s in statements if s.sentence.startswith("In the same remarks")]
+    assert {(s.source, s.target) for s in said} == {("RUS", "KOR"), ("RUS", "USA")}
+    assert said[0].source_text == "she"
+
+
+def test_seed_summons_is_korea_toward_russia(seed):
+    _, statements = seed
+    summon = [s for s in statements if "summoned" in s.rule]
+    assert [(s.source, s.target) for s in summon] == [("KOR", "RUS")]
+    assert "Zinoviev" in summon[0].target_text
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Seoul summoned the Russian ambassador on Monday.", {("KOR", "RUS")}),
+    ("China and Japan signed a trade agreement in Tokyo.", {("CHN", "JPN"), ("JPN", "CHN")}),
+    ("The sanctions were condemned by the Kremlin, which accused Washington of meddling.",
+     {("RUS", "USA")}),
+    ("Analysts warned that Iran could attack Israel.", set()),
+    ("French President Emmanuel Macron met German Chancellor Olaf Scholz in Berlin.",
+     {("FRA", "DEU"), ("DEU", "FRA")}),
+    ("India criticised Pakistan over the attack, according to a statement.", {("IND", "PAK")}),
+    ("Russian diplomats discussed the war in Ukraine with Turkish officials.",
+     {("RUS", "TUR"), ("TUR", "RUS")}),
+])
+def test_rules(text, expected):
+    got = dyads(extract_statements("t", text, "2023-06-01"))
+    assert got == expected
+
+
+def test_officials_count_only_in_office():
+    text = "Putin warned Germany against sending tanks."
+    assert dyads(extract_statements("t", text, "2023-01-10")) == {("RUS", "DEU")}
+    assert dyads(extract_statements("t", text, "1990-01-10")) == set()
+
+
+def test_mixed_sentence_gives_both_targets():
+    text = "Japan praised Australia for its support and accused China of coercion."
+    got = dyads(extract_statements("t", text, "2023-06-01"))
+    assert {("JPN", "AUS"), ("JPN", "CHN")} <= got
+
+
+def test_evidence_names_the_rule_and_mentions():
+    (st,) = extract_statements("t", "North Korea declared Seoul its main enemy.", "2024-01-20")
+    assert (st.source, st.target, st.rule) == ("PRK", "KOR", "speech:declared")
+    assert st.source_text == "North Korea" and st.target_text == "Seoul"
+    assert st.sentence[st.target_spans[0][0]:st.target_spans[0][1]] == "Seoul"
+
+
+def test_nonstate_speakers_only_on_request():
+    text = "Experts accused Russia of violating the treaty."
+    assert extract_statements("t", text, "2023-01-01") == []
+    ex = Extractor(include_nonstate=True)
+    assert ex.version != Extractor().version

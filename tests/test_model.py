@@ -1,0 +1,130 @@
+"""Tests of tracker.model: offline loading, span pooling, errors."""
+from __future__ import annotations
+
+import socket
+
+import numpy as np
+import pytest
+
+from tracker import model
+from tracker.errors import TrackerError
+
+pytestmark = pytest.mark.slow
+
+TEXT = "Japan praised Australia's support but accused China of coercion."
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    """The default encoder, loaded once for this module with all network access refused."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("HF_HUB_OFFLINE", "1")
+    mp.setenv("TRANSFORMERS_OFFLINE", "1")
+    mp.delenv("TRACKER_ENCODER", raising=False)
+
+    def no_network(*args, **kwargs):
+        raise AssertionError(f"network access attempted while loading the encoder: {args}")
+
+    mp.setattr(socket.socket, "connect", no_network)
+    mp.setattr(socket, "create_connection", no_network)
+    model._load_encoder.cache_clear()
+    try:
+        tok, enc = model.load_encoder(device="cpu")
+    finally:
+        mp.undo()
+    return tok, enc
+
+
+def test_default_model_dir_is_the_bundled_minilm():
+    path = model.default_model_dir()
+    assert (path / "config.json").is_file()
+    assert (path / "model.safetensors").is_file()
+
+
+def test_load_is_offline_and_memoised(encoder):
+    tok, enc = encoder
+    assert enc.config.hidden_size == 384
+    assert not enc.training
+    assert model.load_encoder(device="cpu")[1] is enc
+
+
+def test_missing_model_dir_raises_actionable_error(tmp_path):
+    with pytest.raises(TrackerError, match="does not exist.*TRACKER_ENCODER"):
+        model.resolve_model_dir(tmp_path / "nope")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(TrackerError, match="config.json"):
+        model.load_encoder(tmp_path / "empty")
+
+
+def test_env_var_selects_encoder(monkeypatch, tmp_path):
+    monkeypatch.setenv("TRACKER_ENCODER", str(tmp_path / "elsewhere"))
+    assert model.default_model_dir() == tmp_path / "elsewhere"
+    with pytest.raises(TrackerError, match="elsewhere"):
+        model.embed_spans(["x"])
+
+
+def _hidden(encoder, text):
+    import torch
+
+    tok, enc = encoder
+    batch = tok([text], return_offsets_mapping=True, return_tensors="pt")
+    offsets = batch.pop("offset_mapping")[0].numpy()
+    with torch.inference_mode():
+        hs = enc(**batch).last_hidden_state[0].numpy()
+    return hs, offsets, tok.convert_ids_to_tokens(batch["input_ids"][0])
+
+
+def test_span_pooling_averages_the_tokens_of_the_span(encoder):
+    start = TEXT.index("Australia")
+    span = (start, start + len("Australia"))
+    china = (TEXT.index("China"), TEXT.index("China") + 5)
+    vec = model.embed_spans([TEXT], [[[span], [china], []]])
+    assert vec.shape == (1, 4, 384)
+
+    hs, offsets, tokens = _hidden(encoder, TEXT)
+    inside = [i for i, (s, e) in enumerate(offsets) if e > s and s < span[1] and e > span[0]]
+    assert "".join(tokens[i].lstrip("#") for i in inside) == "australia"
+    np.testing.assert_allclose(vec[0, 1], hs[inside].mean(0), atol=1e-4)
+    np.testing.assert_allclose(vec[0, 0], hs.mean(0), atol=1e-4)  # CLS/SEP included, as ST does
+    assert not np.allclose(vec[0, 1], vec[0, 2], atol=1e-2)
+    # An empty group falls back to the sentence mean.
+    np.testing.assert_allclose(vec[0, 3], vec[0, 0])
+
+
+def test_partial_token_overlap_and_out_of_range_spans(encoder):
+    # A span covering part of a word takes the whole word's tokens; a span past the end
+    # (e.g. truncated away) falls back to the sentence mean.
+    start = TEXT.index("Australia")
+    vec = model.embed_spans([TEXT], [[[(start + 2, start + 4)], [(10_000, 10_010)]]])
+    full = model.embed_spans([TEXT], [[[(start, start + 9)], []]])
+    np.testing.assert_allclose(vec[0, 1], full[0, 1], atol=1e-5)
+    np.testing.assert_allclose(vec[0, 2], vec[0, 0])
+
+
+def test_batching_and_sorting_keep_order_and_values(encoder):
+    texts = [TEXT, "Short one.", "A much longer sentence " * 12 + "ends here.", "Mid length text."]
+    spans = [[[(0, 5)]], [[(0, 5)]], [[(2, 8)]], []]
+    spans[3] = [[]]
+    together = model.embed_spans(texts, spans, batch_size=3)
+    for i, t in enumerate(texts):
+        alone = model.embed_spans([t], [spans[i]])
+        np.testing.assert_allclose(together[i], alone[0], atol=2e-4)
+
+
+def test_bf16_stays_close_to_fp32(encoder):
+    texts = [TEXT, "Russia threatened Ukraine with a full-scale invasion."]
+    a = model.embed_spans(texts, bf16=False)[:, 0]
+    b = model.embed_spans(texts, bf16=True)[:, 0]
+    cos = (a * b).sum(1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)
+    assert cos.min() > 0.99
+
+
+def test_inconsistent_groups_raise():
+    with pytest.raises(TrackerError, match="same number of groups"):
+        model.embed_spans(["a", "b"], [[[]], [[], []]])
+    with pytest.raises(TrackerError, match="one list of span groups per text"):
+        model.embed_spans(["a", "b"], [[[]]])
+
+
+def test_empty_input_gives_empty_array(encoder):
+    assert model.embed_spans([], []).shape == (0, 1, 384)

@@ -1,0 +1,87 @@
+"""End to end on the seed article with the real tone model, and incremental, resumable runs."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from tracker import pipeline
+from tracker.store import Store
+
+pytestmark = pytest.mark.slow
+
+
+def mean_tone(frame, source, target):
+    part = frame[(frame["source"] == source) & (frame["target"] == target)]
+    assert len(part), f"no {source}->{target} statement"
+    return part["tone"].mean()
+
+
+def test_seed_end_to_end(seed_run):
+    db, out, summary = seed_run
+    assert summary.articles_added == 1
+    assert summary.statements_scored == summary.statements_added > 10
+    with Store(db) as store:
+        frame = store.statements_frame()
+        articles = store.articles_frame()
+    assert articles["published"].dt.strftime("%Y-%m-%d").tolist() == ["2024-02-04"]
+    assert mean_tone(frame, "KOR", "RUS") < 0
+    assert mean_tone(frame, "RUS", "KOR") < 0
+    assert mean_tone(frame, "PRK", "KOR") < -0.4
+    rus_prk = frame[frame[["source", "target"]].apply(set, axis=1) == {"RUS", "PRK"}]
+    assert rus_prk["tone"].mean() > 0
+    assert not frame["sentence"].str.contains("Read also").any()
+    names = sorted(p.name for p in summary.reports)
+    assert "report-2024-W05.html" in names and "report-2024-W05.md" in names
+
+
+def test_second_run_does_no_work(seed_run, tone_model):
+    db, out, _ = seed_run
+    again = pipeline.run([pipeline.SEEDS], db=db, out=out, model=tone_model)
+    assert (again.articles_added, again.articles_known) == (0, 1)
+    assert (again.articles_extracted, again.statements_scored) == (0, 0)
+    assert again.reports_reused
+
+
+def test_interrupted_scoring_resumes(tmp_path, tone_model, seed_path):
+    db = tmp_path / "t.db"
+    with Store(db) as store:
+        pipeline.ingest(store, [seed_path])
+        pipeline.extract(store)
+        n = store.counts()["statements"]
+
+    class Interrupted(Exception):
+        pass
+
+    class FailsAfterFirstChunk:
+        config, coef, intercept = tone_model.config, tone_model.coef, tone_model.intercept
+        calls = 0
+
+        def predict(self, inputs, batch_size=64):
+            FailsAfterFirstChunk.calls += 1
+            if FailsAfterFirstChunk.calls > 1:
+                raise Interrupted
+            return tone_model.predict(inputs, batch_size)
+
+    with Store(db) as store, pytest.raises(Interrupted):
+        pipeline.score(store, FailsAfterFirstChunk(), chunk=5)
+    assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    with Store(db) as store:
+        assert store.counts()["scores"] == 5
+        scored, _ = pipeline.score(store, tone_model, chunk=5)
+        assert scored == n - 5
+        assert store.counts()["scores"] == n
+
+
+def test_bad_input_keeps_what_is_stored(tmp_path, seed_path, tone_model):
+    from tracker.errors import TrackerError
+
+    db = tmp_path / "t.db"
+    pipeline.run([seed_path], db=db, out=tmp_path / "out", model=tone_model)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "Seoul protested to Tokyo.", "published": "2024-02-05"}\n{oops\n')
+    with pytest.raises(TrackerError, match=r"bad.jsonl:2"):
+        pipeline.run([bad], db=db, out=tmp_path / "out", model=tone_model)
+    with Store(db) as store:
+        assert store.counts()["articles"] >= 1
+        assert len(store.statements_frame()) > 10

@@ -1,0 +1,227 @@
+"""The command line: a thin typer shell, one library call per command.
+
+Library errors (:class:`~tracker.errors.TrackerError`) become a one-line message on standard
+error and exit status 2, never a traceback.
+"""
+from __future__ import annotations
+
+import contextlib
+import csv
+import functools
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from tracker.errors import TrackerError, invalid_choice
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Track how countries speak to and about each other, week by week.")
+export_app = typer.Typer(no_args_is_help=True, help="Export statements or the index.")
+app.add_typer(export_app, name="export")
+
+DB = typer.Option("tracker.db", "--db", help="SQLite database file.")
+
+
+def _friendly(fn):
+    """Turn library errors into one line and exit status 2."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except TrackerError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2)
+        except BrokenPipeError:  # `tracker export ... | head`
+            raise typer.Exit(0)
+    return wrapper
+
+
+@contextlib.contextmanager
+def _open_in(path: Optional[Path]) -> Iterator[tuple[object, str]]:
+    if path is None or str(path) == "-":
+        yield sys.stdin, "<stdin>"
+        return
+    try:
+        fh = open(path, encoding="utf-8")
+    except OSError as exc:
+        raise TrackerError(f"--input {path}: cannot read ({exc.strerror}); check the path.")
+    with fh:
+        yield fh, str(path)
+
+
+@contextlib.contextmanager
+def _open_out(path: Optional[Path]):
+    if path is None or str(path) == "-":
+        yield sys.stdout
+        return
+    try:
+        fh = open(path, "w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise TrackerError(f"--output {path}: cannot write ({exc.strerror}); check the path.")
+    with fh:
+        yield fh
+
+
+def _existing_db(db: Path) -> Path:
+    if not Path(db).is_file():
+        raise TrackerError(f"--db {db}: no such database; create it with `tracker run PATH "
+                           f"--db {db}`.")
+    return db
+
+
+def _write_frame(frame, fmt: str, output: Optional[Path], formats: tuple[str, ...]) -> None:
+    if fmt not in formats:
+        raise invalid_choice("--format", fmt, formats)
+    with _open_out(output) as out:
+        if fmt == "csv":
+            frame.to_csv(out, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        else:
+            for rec in frame.to_dict(orient="records"):
+                out.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+
+
+@app.command()
+@_friendly
+def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default: seeds/)."),
+        db: Path = DB,
+        out: Path = typer.Option("out", "--out", help="Folder for the weekly reports."),
+        date: Optional[str] = typer.Option(None, "--date",
+                                           help="Publication date YYYY-MM-DD for inputs that "
+                                                "carry none.")) -> None:
+    """Ingest, extract, score, index and write the weekly reports (no work done twice)."""
+    from tracker.pipeline import run as run_pipeline
+
+    summary = run_pipeline(paths or None, db=db, out=out, date=date)
+    for line in summary.lines():
+        typer.echo(line)
+    for path in summary.reports:
+        typer.echo(f"  {path}")
+
+
+@export_app.command("statements")
+@_friendly
+def export_statements(db: Path = DB,
+                      fmt: str = typer.Option("jsonl", "--format", help="jsonl or csv."),
+                      output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                                            help="File (default: stdout).")
+                      ) -> None:
+    """One row per statement, with its article, sentence, dyad and tone."""
+    from tracker.pipeline import open_store, statements_export
+
+    with open_store(_existing_db(db)) as store:
+        _write_frame(statements_export(store), fmt, output, ("jsonl", "csv"))
+
+
+@export_app.command("index")
+@_friendly
+def export_index(db: Path = DB,
+                 period: str = typer.Option("W", "--period", help="W, M, Q or Y."),
+                 directed: bool = typer.Option(False, "--directed",
+                                               help="source -> target instead of pairs."),
+                 fmt: str = typer.Option("csv", "--format", help="csv or jsonl."),
+                 output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                                       help="File (default: stdout).")) -> None:
+    """The relationship index per pair and period, with its band."""
+    from tracker.pipeline import index_export, open_store
+
+    if fmt not in ("csv", "jsonl"):
+        raise invalid_choice("--format", fmt, ("csv", "jsonl"))
+    with open_store(_existing_db(db)) as store:
+        _write_frame(index_export(store, period, directed), fmt, output, ("csv", "jsonl"))
+
+
+@app.command()
+@_friendly
+def tone(input: Optional[Path] = typer.Option(None, "--input", "-i",
+                                              help="JSONL file (default: stdin)."),
+         output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                               help="JSONL file (default: stdout)."),
+         batch_size: int = typer.Option(64, "--batch-size", min=1)) -> None:
+    """Score tone: JSONL lines with text (and target, target_spans, source) in, tone out."""
+    from tracker.jsonl import read_jsonl, tone_records
+
+    with _open_in(input) as (fh, name), _open_out(output) as out:
+        for rec in tone_records(read_jsonl(fh, name), name, batch_size=batch_size):
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+
+
+@app.command()
+@_friendly
+def extract(input: Optional[Path] = typer.Option(None, "--input", "-i",
+                                                 help="JSONL file (default: stdin)."),
+            output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                                  help="JSONL file (default: stdout).")) -> None:
+    """Extract statements: JSONL lines with text (and id, published) in, statements out."""
+    from tracker.jsonl import extract_records, read_jsonl
+
+    with _open_in(input) as (fh, name), _open_out(output) as out:
+        for rec in extract_records(read_jsonl(fh, name), name):
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+
+
+@app.command()
+@_friendly
+def compare(pairs: list[str] = typer.Argument(..., help="Pairs such as KOR-RUS."),
+            db: Path = DB,
+            period: str = typer.Option("W", "--period", help="W, M, Q or Y."),
+            out: Optional[Path] = typer.Option(None, "--out", help="Chart file (.png).")) -> None:
+    """Compare country pairs: a table (level, trend, band, biggest move) and a chart."""
+    from tracker.pipeline import compare_pairs, open_store
+
+    with open_store(_existing_db(db)) as store:
+        table, chart = compare_pairs(store, pairs, period, out)
+    typer.echo(table.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+    if chart:
+        typer.echo(f"chart: {chart}")
+
+
+@app.command()
+@_friendly
+def report(week: Optional[list[str]] = typer.Option(None, "--week",
+                                                    help="ISO week such as 2024-W05 "
+                                                         "(default: every week with data)."),
+           db: Path = DB,
+           out: Path = typer.Option("out", "--out", help="Folder for the reports.")) -> None:
+    """Write the weekly HTML report and its Markdown twin."""
+    from tracker.pipeline import open_store, write_reports
+
+    with open_store(_existing_db(db)) as store:
+        files, _ = write_reports(store, out, weeks=week or None, force=True)
+    for path in files:
+        typer.echo(str(path))
+
+
+@app.command()
+@_friendly
+def train(out: Path = typer.Option(None, "--out", help="Model folder (default: "
+                                                       "models/tone-minilm)."),
+          seed: int = typer.Option(0, "--seed")) -> None:
+    """Train the tone model from scratch on the train-allowed data."""
+    from tracker.score import train as train_model
+
+    info = train_model(out, random_state=seed) if out else train_model(random_state=seed)
+    typer.echo(json.dumps(info, indent=2, default=str))
+
+
+@app.command()
+@_friendly
+def evaluate(model: Optional[Path] = typer.Option(None, "--model",
+                                                  help="Model folder (default: shipped).")
+             ) -> None:
+    """Evaluate the tone model and the baselines on the evaluation-only sets."""
+    from tracker.score import evaluate as evaluate_model
+
+    table = evaluate_model(model) if model else evaluate_model()
+    typer.echo(table.to_string())
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

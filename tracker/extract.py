@@ -1,0 +1,697 @@
+"""Extract: sentences, country mentions, and directed statements (source -> target).
+
+Takes an article's cleaned text (and its date, so that officials resolve only while in office)
+and gives :class:`Statement` objects, each with the evidence behind it: the sentence, the
+character offsets of the source and target mentions, the clause the tone model reads, and the
+rule that produced it.
+
+The rules, in the order they are applied (``docs/EXTRACTION.md`` has examples):
+
+1. **Sentences** are split on ``.?!`` (and paragraph breaks) that are not abbreviations.
+2. **Mentions** come from the gazetteer (:mod:`tracker.actors`): names, official names, aliases,
+   adjectives, capitals and metonyms, officials in office. Inside an article a person introduced
+   with a country keeps it ("Russian Foreign Ministry spokesperson Maria Zakharova", then
+   "Ms. Zakharova", then "she"); "the ministry" is the last ministry named; "the South"/"the North"
+   resolve when exactly one country named "South ..."/"North ..." was mentioned; "the two
+   countries"/"both sides" are the last dyad; a sentence-initial "Its" is the last subject country.
+3. **Clauses**: a sentence is cut into a main clause, relative clauses (", which", ", who"),
+   contrast clauses ("; ", ", while", ", but"), a leading adjunct ("Since the invasion of Ukraine
+   in 2022, ...") and a trailing attribution (", the ministry said").
+4. **Source**: the actor before the clause's trigger verb ("said", "visited", "summoned", ...);
+   the agent of a passive ("was condemned by X"); "according to X"; the speaker of a nominal
+   statement ("a statement by X", "X's criticism of Y"); the antecedent of "who"/"which" when
+   the relative clause has no subject of its own. An adjective alone is an actor only before an
+   actor noun ("Russian diplomacy", "the South Korean official"). Non-state speakers
+   ("analysts", "experts") give no statement unless ``include_nonstate``.
+5. **Targets**: the other countries in the clause, except those only naming a place ("met in
+   Seoul"), a war or a topic ("the war in Ukraine", "a dispute over North Korea"), or a
+   complement of accuse-type verbs ("accuse X of supplying weapons to Moscow": X only).
+6. **Joint actions** ("met", "signed", "forged ties with", "A and B agreed") and relations ("cooperation
+   between A and B") give both directions.
+
+One statement is kept per (sentence, source, target): the first rule that found it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from tracker.actors import Gazetteer, Mention
+
+#: Bump when the rules change: stored extractions of an older version are redone.
+RULES_VERSION = "rules-1"
+
+# ----------------------------------------------------------------------------------------------
+# Word lists. Kept here (not in data files) because they are grammar, not world knowledge.
+
+ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "sen", "rep", "gov",
+    "st", "jr", "sr", "no", "vs", "etc", "inc", "corp", "ltd", "co", "jan", "feb", "mar", "apr",
+    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.u", "a.m",
+    "p.m", "e.g", "i.e", "approx", "dept", "est", "fig", "mt", "ft", "rev", "amb",
+}
+
+ROLE_WORDS = {
+    "deputy", "vice", "first", "second", "foreign", "defence", "defense", "prime", "minister",
+    "ministry", "ministers", "secretary", "state", "president", "vice-president", "ambassador",
+    "envoy", "spokesperson", "spokesman", "spokeswoman", "official", "officials", "diplomat",
+    "diplomats", "diplomacy", "government", "leader", "leadership", "chancellor", "king", "queen",
+    "emperor", "premier", "chairman", "general", "army", "navy", "air", "force", "forces",
+    "military", "troops", "authorities", "embassy", "mission", "delegation", "negotiator",
+    "negotiators", "national", "security", "adviser", "advisor", "office", "council", "cabinet",
+    "parliament", "lawmakers", "unification", "affairs", "interior", "trade", "finance",
+    "economy", "top", "senior", "chief", "head", "crown", "prince", "regime", "junta", "side",
+    "representative", "presidential", "administration", "coast", "guard", "intelligence",
+    "service", "services", "agency", "commander", "commanders", "staff", "joint", "chiefs",
+    "legislature", "congress", "senate", "assembly", "press", "counterpart", "counterparts",
+    "nationals", "people", "public", "media", "state-run", "news", "the", "a", "an", "its", "his",
+    "her", "their", "new", "former", "acting", "outgoing", "incoming", "then",
+}
+# Heads that make an adjective (or a country) an actor: "Russian diplomacy", "China's ministry".
+ACTOR_HEADS = ROLE_WORDS - {
+    "deputy", "vice", "first", "second", "foreign", "defence", "defense", "prime", "national",
+    "security", "air", "unification", "affairs", "interior", "trade", "finance", "economy", "top",
+    "senior", "chief", "crown", "coast", "joint", "press", "state-run", "the", "a", "an", "its",
+    "his", "her", "their", "new", "former", "acting", "outgoing", "incoming", "then", "news",
+    "public", "head",
+}
+NONSTATE = re.compile(
+    r"\b(?:analysts?|experts?|observers?|commentators?|scholars?|researchers?|academics?|"
+    r"think[- ]tanks?|activists?|critics?|NGOs?|rights groups?|witnesses|residents|sources|"
+    r"journalists?|reporters?|the newspaper|the paper|the report|a report|polls?|surveys?)\b",
+    re.I)
+
+SPEECH = (r"said|says|say|told|tells|announced|announces|stated|declared|declares|warned|warns|"
+          r"accused|accuses|accuse|urged|urges|urge|called on|calls on|called for|calls for|"
+          r"criticized|criticised|criticizes|criticises|condemned|condemns|denounced|denounces|"
+          r"praised|praises|welcomed|welcomes|protested|protests|voiced|voices|expressed|"
+          r"expresses|indicated|claimed|claims|insisted|insists|demanded|demands|threatened|"
+          r"threatens|vowed|vows|pledged|pledges|promised|promises|rejected|rejects|denied|"
+          r"denies|blamed|blames|slammed|slams|hailed|hails|thanked|thanks|described|describes|"
+          r"responded|responding|replied|lashed out|labelled|labeled|branded|dismissed|"
+          r"reaffirmed|reiterated|stressed|emphasized|emphasised|noted|added|wrote|asked|"
+          r"appealed|invited|congratulated|offered|apologized|apologised|regretted|mocked|"
+          r"questioned|challenged|defended|backed|supported|recognized|recognised|agreed")
+ACTION = (r"visited|visits|visit|met|meets|meet|summoned|summons|summon|sanctioned|sanctions|"
+          r"imposed|imposes|expelled|expels|struck|strikes|attacked|attacks|invaded|invades|"
+          r"launched|launches|shipped|ships|sent|sends|supplied|supplies|signed|signs|sign|"
+          r"forged|forges|deployed|deploys|closed|closes|seized|seizes|shot down|bombed|bombs|"
+          r"shelled|shells|killed|fired|fires|arrested|detained|released|freed|donated|"
+          r"provided|provides|granted|grants|lifted|lifts|suspended|suspends|cut|cuts|banned|"
+          r"bans|blocked|blocks|recalled|recalls|hosted|hosts|received|receives|welcomed|"
+          r"joined|joins|held|holds|discussed|discusses|conducted|conducts|test-fired|tested|"
+          r"seized|captured|occupied|annexed|mobilized|mobilised|hit|targeted|intercepted|"
+          r"boycotted|halted|resumed|restored|severed|broke off|normalized|normalised|"
+          r"extended|approved|ratified|abandoned|withdrew|pulled out|rebuked|reprimanded")
+TRIGGER = re.compile(rf"\b(?:(?:has|have|had|was|were|is|are|will|would|could|may|might|"
+                     rf"also|again|reportedly|recently|repeatedly|this year|on \w+day)\s+)*"
+                     rf"(?P<verb>{SPEECH}|{ACTION})\b")
+JOINT_VERBS = re.compile(r"^(?:met|meets|meet|signed|signs|sign|forged|forges|held|holds|"
+                         r"discussed|discusses|agreed|normalized|normalised|restored)$")
+# Verbs whose object is the target and whose complement only says what about: "accuse X of ...".
+OBJECT_VERBS = re.compile(r"^(?:accused|accuses|accuse|urged|urges|urge|called on|calls on|"
+                          r"blamed|blames|thanked|thanks|congratulated|asked|invited|"
+                          r"described|describes|labelled|labeled|branded)$")
+PASSIVE = re.compile(rf"\b(?:was|were|is|are|been|being)\s+(?:\w+ly\s+)?(?:{SPEECH}|{ACTION})"
+                     rf"\s+by\s+", re.I)
+ACCORDING = re.compile(r"\baccording to\s+", re.I)
+NOMINAL = re.compile(r"\b(?:statement|statements|remarks|comments|criticism|description|"
+                     r"accusations?|warning|warnings|condemnation|protest|praise|call|appeal|"
+                     r"threats?|offer|request|demand|pledge)\s+(?:by|from)\s+")
+POSSESSIVE_NOMINAL = re.compile(r"'s\s+(?:\w+\s+){0,2}?(?:statement|remarks|comments|criticism|"
+                                r"description|accusations?|warning|condemnation|protest|praise|"
+                                r"call|threats?|offer|request|demand|pledge)\s+(?:of|against|"
+                                r"toward|towards|to|on)\s+")
+RELATION = re.compile(r"\b(?:cooperation|co-operation|ties|relations|exchanges|tensions?|"
+                      r"dispute|talks|rivalry|friendship|partnership|alliance|trade|conflict|"
+                      r"rapprochement|standoff|feud|row|war|clashes|dialogue|summit)\s+"
+                      r"(?:between|among)\s+")
+# Contexts that make a mention a place, a war or a topic, not a target.
+TOPIC_BEFORE = re.compile(
+    r"(?:\b(?:war|wars|invasion|conflict|fighting|crisis|situation|election|elections)\s+"
+    r"(?:in|of|on|over)\s+(?:the\s+)?|\b(?:in|at|near|from|across|inside|outside|throughout)\s+"
+    r"(?:the\s+)?(?:capital\s+|city\s+of\s+)?|\b(?:over|regarding|concerning)\s+(?:the\s+)?)$",
+    re.I)
+SUBORDINATE_START = re.compile(
+    r"^(?:After|Since|Despite|Although|Though|While|Following|As|Before|When|Amid|Amidst|In|"
+    r"On|During|Ahead of|Until|Because|If|Unlike|With|Without|Earlier|Later|Last|This|Meanwhile)"
+    r"\b[^,]*,\s*")
+ATTRIBUTION = re.compile(
+    rf",\s*(?:(?:indicated|said|announced|according to|reported|stated|added|noted)\b|"
+    rf"(?:the|a|an)\b[^,]{{0,80}}?\b(?:{SPEECH})\b)[^,]*$", re.I)
+CLAUSE_BREAK = re.compile(r";\s+|,\s+(?=(?:which|who|whom|while|whereas|but)\b)|"
+                          r"\s+(?=(?:while|whereas)\b)|,\s+(?=after\b)")
+PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey)\b")
+TITLED = re.compile(r"\b(?P<title>Mr|Ms|Mrs|Dr|President|Prime Minister|Minister|Ambassador|"
+                    r"Gen|General|Chancellor|Premier)\.?\s+(?P<name>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)*)")
+NAME = re.compile(r"[A-Z][a-z\u00C0-\u024F]+(?:(?: [A-Z]|-[A-Za-z])[a-z\u00C0-\u024F]+){1,3}")
+INSTITUTION = re.compile(r"\b[Tt]he\s+(?:(?:foreign|defen[cs]e|unification|interior|trade)\s+)?"
+                         r"(?:ministry|government|embassy|administration|military|regime)\b")
+PAIR_REF = re.compile(r"\b(?:the two (?:countries|nations|sides|governments|neighbou?rs)|"
+                      r"both (?:countries|nations|sides|governments))\b", re.I)
+SIDE_REF = re.compile(r"\bthe (?P<side>South|North)\b(?!\s+[A-Z])")
+ITS = re.compile(r"^\s*(?:Its|Their)\b")
+WORD = re.compile(r"[\w'-]+")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One directed statement: ``source`` says or does something toward ``target``.
+
+    Offsets index into the article's stored text; see ``docs/ARCHITECTURE.md``.
+    """
+
+    article_id: str
+    sentence_index: int
+    sentence_start: int
+    sentence_end: int
+    sentence: str
+    source: str
+    target: str
+    source_spans: tuple[tuple[int, int], ...]
+    target_spans: tuple[tuple[int, int], ...]
+    clause_start: int
+    clause_end: int
+    rule: str
+    source_text: str
+    target_text: str
+
+
+# ----------------------------------------------------------------------------------------------
+# Sentences
+
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n|\n(?=\S)")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Split ``text`` into sentences; return ``(start, end)`` offsets, whitespace trimmed.
+
+    Examples
+    --------
+    >>> t = "Ms. Zakharova spoke. The U.S. replied.\\n\\nA headline"
+    >>> [t[a:b] for a, b in split_sentences(t)]
+    ['Ms. Zakharova spoke.', 'The U.S. replied.', 'A headline']
+    """
+    spans = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        cut = m.start()
+        before = text[start:cut]
+        if "\n" not in m.group(0):
+            last = re.search(r"([\w.]+)[.!?][\"')\]]*$", before)
+            if last and (last.group(1).lower().rstrip(".") in ABBREVIATIONS
+                         or re.fullmatch(r"[A-Z]", last.group(1))):
+                continue
+        spans.append((start, cut))
+        start = m.end()
+    spans.append((start, len(text)))
+    out = []
+    for a, b in spans:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            out.append((a, b))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# Actors inside one article
+
+
+@dataclass
+class _Actor:
+    """A country actor phrase in a sentence (sentence-relative offsets)."""
+
+    start: int
+    end: int
+    iso3: str
+    text: str
+    is_actor: bool          # an agent (official, institution, country name), not just a modifier
+    person: str | None = None
+    gender: str | None = None
+    resolved: str = ""      # how a back-reference was resolved, for the rule name
+
+
+@dataclass
+class _Context:
+    """What the article has established so far (who is who)."""
+
+    persons: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # name -> iso3, gender
+    last_person: list[tuple[str, str, str | None]] = field(default_factory=list)  # name, iso3, g
+    last_ministry: str | None = None
+    last_subject_country: str | None = None
+    last_pair: tuple[str, str] | None = None
+    seen_countries: set[str] = field(default_factory=set)
+    south_north: dict[str, str] = field(default_factory=dict)
+
+
+class Extractor:
+    """Directed statements from article text, with provenance.
+
+    Parameters
+    ----------
+    gazetteer : Gazetteer, optional
+        Defaults to the packaged gazetteer.
+    include_nonstate : bool
+        Keep statements whose speaker is not a state (analysts, experts...). Off by default.
+
+    Examples
+    --------
+    >>> ex = Extractor()
+    >>> [(s.source, s.target) for s in ex.extract("a1", "Seoul summoned the Russian ambassador.")]
+    [('KOR', 'RUS')]
+    """
+
+    def __init__(self, gazetteer: Gazetteer | None = None, include_nonstate: bool = False) -> None:
+        self.gazetteer = gazetteer
+        self.include_nonstate = include_nonstate
+
+    @property
+    def gaz(self) -> Gazetteer:
+        return self.gazetteer or Gazetteer.default()
+
+    @property
+    def version(self) -> str:
+        """Identifies the rules and actor data: equal versions give equal statements."""
+        return f"{RULES_VERSION}+{self.gaz.fingerprint}" + ("+nonstate" if self.include_nonstate
+                                                            else "")
+
+    # -- public ---------------------------------------------------------------------------------
+    def extract(self, article_id: str, text: str,
+                published: dt.date | str | None = None) -> list[Statement]:
+        """All statements of one article, in reading order."""
+        on = dt.date.fromisoformat(published) if isinstance(published, str) else published
+        ctx = _Context()
+        out: list[Statement] = []
+        for index, (a, b) in enumerate(split_sentences(text)):
+            sentence = text[a:b]
+            found = self._sentence(sentence, on, ctx)
+            seen: set[tuple[str, str]] = set()
+            for src, tgt, clause, rule in found:
+                if src.iso3 == tgt[0].iso3 or (src.iso3, tgt[0].iso3) in seen:
+                    continue
+                seen.add((src.iso3, tgt[0].iso3))
+                out.append(Statement(
+                    article_id=article_id, sentence_index=index, sentence_start=a,
+                    sentence_end=b, sentence=sentence, source=src.iso3, target=tgt[0].iso3,
+                    source_spans=((a + src.start, a + src.end),),
+                    target_spans=tuple((a + t.start, a + t.end) for t in tgt),
+                    clause_start=a + clause[0], clause_end=a + clause[1], rule=rule,
+                    source_text=src.text, target_text=tgt[0].text))
+            if found:
+                src, tgt = found[0][0], found[0][1][0]
+                ctx.last_pair = (src.iso3, tgt.iso3)
+        return out
+
+    # -- one sentence ---------------------------------------------------------------------------
+    def _actors(self, s: str, on: dt.date | None, ctx: _Context) -> list[_Actor]:
+        """Country actor phrases in sentence ``s``, with back-references resolved."""
+        actors: list[_Actor] = []
+        taken: list[tuple[int, int]] = []
+
+        def free(a: int, b: int) -> bool:
+            return all(b <= x or a >= y for x, y in taken)
+
+        for m in self.gaz.find_mentions(s, on):
+            if m.kind == "official":
+                if m.iso3 is None:
+                    continue
+                actors.append(_Actor(m.start, m.end, m.iso3, m.text, True, m.person, m.gender))
+                self._remember(ctx, m.person or m.text, m.iso3, m.gender)
+                taken.append((m.start, m.end))
+                continue
+            actors.append(self._phrase(s, m, ctx))
+            taken.append((actors[-1].start, actors[-1].end))
+            ctx.seen_countries.add(m.iso3 or "")
+            if m.kind in ("name", "official_name", "alias") and m.text.split()[0] in ("South",
+                                                                                        "North"):
+                ctx.south_north.setdefault(m.text.split()[0], m.iso3 or "")
+        # Back-references, only where nothing else already stands.
+        for m in TITLED.finditer(s):
+            name = m.group("name")
+            hit = self._person(ctx, name)
+            if hit and free(m.start(), m.end()):
+                actors.append(_Actor(m.start(), m.end(), hit[0], m.group(0), True, name,
+                                     hit[1] or _gender(m.group("title")), "person"))
+                taken.append((m.start(), m.end()))
+        for name, (iso3, gender) in list(ctx.persons.items()):
+            surname = name.split()[-1]
+            for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", s):
+                if free(m.start(), m.end()):
+                    actors.append(_Actor(m.start(), m.end(), iso3, surname, True, name, gender,
+                                         "person"))
+                    taken.append((m.start(), m.end()))
+        for m in PRONOUN.finditer(s):
+            if not free(m.start(), m.end()) or not ctx.last_person:
+                continue
+            want = {"he": "m", "she": "f"}.get(m.group(0).lower())
+            # The latest person of the pronoun's gender, else the latest of unknown gender.
+            ranked = sorted(reversed(ctx.last_person), key=lambda p: 0 if p[2] == want else 1,
+                            reverse=False)
+            for name, iso3, gender in ranked:
+                if want is None or gender in (None, want):
+                    actors.append(_Actor(m.start(), m.end(), iso3, m.group(0), True, name,
+                                         gender, "pronoun"))
+                    taken.append((m.start(), m.end()))
+                    break
+        for m in INSTITUTION.finditer(s):
+            if ctx.last_ministry and free(m.start(), m.end()) and "ministry" in m.group(0).lower():
+                actors.append(_Actor(m.start(), m.end(), ctx.last_ministry, m.group(0), True,
+                                     resolved="ministry"))
+                taken.append((m.start(), m.end()))
+        for m in SIDE_REF.finditer(s):
+            iso3 = ctx.south_north.get(m.group("side"))
+            if iso3 and free(m.start(), m.end()):
+                actors.append(_Actor(m.start(), m.end(), iso3, m.group(0), True,
+                                     resolved="side"))
+                taken.append((m.start(), m.end()))
+        for m in PAIR_REF.finditer(s):
+            if ctx.last_pair and free(m.start(), m.end()):
+                for iso3 in ctx.last_pair:
+                    actors.append(_Actor(m.start(), m.end(), iso3, m.group(0), True,
+                                         resolved="pair"))
+                taken.append((m.start(), m.end()))
+        m = ITS.match(s)
+        if m and ctx.last_subject_country and free(m.start(), m.end()):
+            actors.append(_Actor(m.start(), m.end(), ctx.last_subject_country, m.group(0).strip(),
+                                 False, resolved="its"))
+        actors.sort(key=lambda x: (x.start, -x.end))
+        # An official inside a grown phrase ("South Korean President Yoon Suk-yeol") is one actor.
+        kept: list[_Actor] = []
+        for a in actors:
+            if kept and a.start >= kept[-1].start and a.end <= kept[-1].end \
+                    and a.iso3 == kept[-1].iso3 and a.resolved != "pair":
+                if a.person and not kept[-1].person:
+                    kept[-1].person, kept[-1].gender = a.person, a.gender
+                continue
+            kept.append(a)
+        return kept
+
+    def _phrase(self, s: str, m: Mention, ctx: _Context) -> _Actor:
+        """Grow a country mention into its actor phrase: "Russian Deputy Foreign Minister Andrei
+        Rudenko", "the South Korean Foreign Ministry", "China's foreign ministry"."""
+        start, end = m.start, m.end
+        is_actor = m.kind != "adjective"
+        head_seen = False
+        pos = end
+        if s.startswith("'s", pos):
+            pos += 2
+        words = list(WORD.finditer(s, pos))
+        last_role_end = None
+        for w in words:
+            gap = s[pos:w.start()]
+            if gap.strip() not in ("",) or "\n" in gap:
+                break
+            token = w.group(0)
+            if token.lower() in ROLE_WORDS and token.lower() not in ("the", "a", "an", "its",
+                                                                     "his", "her", "their"):
+                pos = w.end()
+                last_role_end = pos
+                if token.lower() in ACTOR_HEADS:
+                    head_seen = True
+                continue
+            break
+        if last_role_end:
+            end = last_role_end
+            # A person's name right after the role: "... spokesperson Maria Zakharova".
+            name = NAME.match(s, _skip_space(s, end))
+            person = None
+            if name and head_seen:
+                person = name.group(0)
+                end = name.end()
+                gender = self._gender_of(person)
+                self._remember(ctx, person, m.iso3 or "", gender)
+            if head_seen and "ministry" in s[m.end:end].lower():
+                ctx.last_ministry = m.iso3
+            return _Actor(start, end, m.iso3 or "", s[start:end], is_actor or head_seen, person)
+        # Apposition: "Andrei Rudenko, Russian Deputy Foreign Minister" is handled by officials;
+        # a country name, capital or metonym alone is an actor ("Seoul summoned ...").
+        return _Actor(start, end, m.iso3 or "", s[start:end], is_actor)
+
+    def _gender_of(self, name: str) -> str | None:
+        off = self.gaz.official(name)
+        return off.gender if off else None
+
+    @staticmethod
+    def _remember(ctx: _Context, name: str, iso3: str, gender: str | None) -> None:
+        if not iso3:
+            return
+        ctx.persons[name] = (iso3, gender)
+        ctx.last_person = [p for p in ctx.last_person if p[0] != name] + [(name, iso3, gender)]
+
+    @staticmethod
+    def _person(ctx: _Context, name: str) -> tuple[str, str | None] | None:
+        for known, value in ctx.persons.items():
+            if known == name or known.split()[-1] == name.split()[-1]:
+                return value
+        return None
+
+    def _sentence(self, s: str, on: dt.date | None, ctx: _Context):
+        actors = self._actors(s, on, ctx)
+        if not actors:
+            return []
+        results: list[tuple[_Actor, list[_Actor], tuple[int, int], str]] = []
+        consumed: set[int] = set()  # ids of actors already used as a nested statement's target
+
+        # Nominal statements nested in the sentence: "Yoon's description of the North".
+        for m in POSSESSIVE_NOMINAL.finditer(s):
+            speaker = [a for a in actors if a.end <= m.start() + 1 and m.start() - a.end < 3]
+            objs = [a for a in actors if a.start >= m.end() and a.start - m.end() < 8]
+            if speaker and objs:
+                end = _phrase_end(s, objs[0].end)
+                results.append((speaker[-1], [objs[0]], (speaker[-1].start, end),
+                                "nominal:" + m.group(0).split()[-2]))
+                consumed.add(id(objs[0]))
+
+        prev_subject = None
+        for (c0, c1), kind in _clauses(s):
+            clause_actors = [a for a in actors if c0 <= a.start and a.end <= c1]
+            if kind in ("adjunct", "attribution"):
+                continue
+            subject_hint = prev_subject if kind == "continued" else None
+            if kind in ("which", "who"):
+                # The antecedent is the actor right before ", which" / ", who".
+                prior = [a for a in actors if a.end <= c0 and c0 - a.end <= 4]
+                subject_hint = prior[-1] if prior else None
+            subjects, verb, rule, obj = self._source(s, c0, c1, clause_actors, kind,
+                                                     subject_hint)
+            if not subjects:
+                continue
+            src = subjects[0]
+            joint = bool(verb and JOINT_VERBS.match(verb))
+            for src in subjects:
+                targets = self._targets(s, c0, c1, clause_actors, src, verb, obj, consumed)
+                by_country: dict[str, list[_Actor]] = {}
+                for t in targets:
+                    if not any(t is x for x in subjects):
+                        by_country.setdefault(t.iso3, []).append(t)
+                for iso3, group in by_country.items():
+                    results.append((src, group, (c0, c1), rule))
+                    if joint and len(by_country) == 1:
+                        results.append((group[0], [src], (c0, c1),
+                                        rule.replace(":", ":joint-", 1)))
+                if joint and len(subjects) > 1:
+                    # "A and B signed an agreement": both directions between the subjects.
+                    for other in subjects:
+                        if other.iso3 != src.iso3:
+                            results.append((src, [other], (c0, c1), rule.replace(":", ":joint-", 1)))
+            src = subjects[0]
+            if kind in ("main", "continued"):
+                prev_subject = src
+            if kind == "main" and src.iso3:
+                ctx.last_subject_country = src.iso3
+        # "the two countries" means the dyad this sentence is about, else the previous one.
+        if results:
+            pair = (results[0][0].iso3, results[0][1][0].iso3)
+            refs = [a for a in actors if a.resolved == "pair"]
+            for ref, iso3 in zip(refs[::2], pair):
+                ref.iso3 = iso3
+            for ref, iso3 in zip(refs[1::2], pair[1:]):
+                ref.iso3 = iso3
+        # Relations: "cooperation between Moscow and Pyongyang" -> both directions.
+        for m in RELATION.finditer(s):
+            after = [a for a in actors if a.start >= m.end() and a.start - m.end() < 40]
+            if len(after) >= 2 and " and " in s[after[0].end:after[1].start] \
+                    and after[0].iso3 != after[1].iso3:
+                np_end = after[1].end
+                a, b = after[0], after[1]
+                word = m.group(0).split()[0].lower()
+                start = _np_start(s, m.start())
+                results.append((a, [b], (start, np_end), f"relation:{word}"))
+                results.append((b, [a], (start, np_end), f"relation:{word}"))
+            elif after and after[0].resolved == "pair":
+                pair = [a for a in after if a.resolved == "pair"][:2]
+                if len(pair) == 2:
+                    word = m.group(0).split()[0].lower()
+                    start = _np_start(s, m.start())
+                    results.append((pair[0], [pair[1]], (start, pair[1].end), f"relation:{word}"))
+                    results.append((pair[1], [pair[0]], (start, pair[1].end), f"relation:{word}"))
+
+        # A subject country of this sentence is the "Its" of the next.
+        return sorted(results, key=lambda r: _rank(r[3]))
+
+    def _source(self, s, c0, c1, clause_actors, kind, subject_hint):
+        """(source actors, trigger verb, rule, object actor) of one clause; no source: []."""
+        text = s[c0:c1]
+        none = [], None, "", None
+        # Passive: "was condemned by X".
+        m = PASSIVE.search(text)
+        if m:
+            agents = [a for a in clause_actors if a.start >= c0 + m.end()
+                      and a.start - (c0 + m.end()) < 6 and a.is_actor]
+            if agents:
+                verb = m.group(0).split()[-2]
+                return _coordinated(s, agents[0], clause_actors), verb, f"passive:{verb}", None
+        for pat, rule in ((NOMINAL, "nominal"), (ACCORDING, "according")):
+            m = pat.search(text)
+            if m:
+                agents = [a for a in clause_actors if a.start >= c0 + m.end()
+                          and a.start - (c0 + m.end()) < 4 and (a.is_actor or a.person)]
+                if agents:
+                    word = m.group(0).split()[0].lower()
+                    return [agents[0]], None, f"{rule}:{word}", None
+        trig = TRIGGER.search(text)
+        if trig is None:
+            return none
+        verb = trig.group("verb")
+        vpos = c0 + trig.start()
+        before = [a for a in clause_actors if a.end <= vpos]
+        obj = None
+        if kind in ("which", "who"):
+            own = [a for a in before if a.is_actor or a.person]
+            if own:
+                # "..., which South Korea and Washington accuse of ...": own subject, the
+                # antecedent is the object.
+                subj, obj = own[0], subject_hint
+            elif subject_hint is not None:
+                subj = subject_hint
+            else:
+                return none
+        else:
+            nonstate = NONSTATE.search(s, c0, vpos)
+            if nonstate and not self.include_nonstate:
+                # The speaker is not a state: an analyst's claim is no country statement.
+                first_actor = next((a for a in before if a.is_actor), None)
+                if first_actor is None or nonstate.start() < first_actor.start:
+                    return none
+            agents = [a for a in before if a.is_actor or a.person or a.resolved == "its"]
+            if not agents:
+                if kind == "continued" and subject_hint is not None:
+                    agents = [subject_hint]
+                else:
+                    return none
+            subj = agents[0]
+            if subj.resolved == "its":
+                # "Its leader Kim Jong Un": the actor after the possessive speaks.
+                nxt = [a for a in agents[1:] if a.is_actor]
+                subj = nxt[0] if nxt else subj
+        kind_word = "speech" if re.fullmatch(SPEECH, verb) else "action"
+        return _coordinated(s, subj, before), verb, f"{kind_word}:{verb}", obj
+
+    def _targets(self, s, c0, c1, clause_actors, src, verb, obj, consumed):
+        if obj is not None:
+            return [obj] + [a for a in clause_actors if a.iso3 == obj.iso3 and a is not obj]
+        out = []
+        for a in clause_actors:
+            if a is src or a.iso3 == src.iso3 or id(a) in consumed or not a.iso3:
+                continue
+            if a.resolved == "its" or a.start < src.start:
+                continue
+            # "in Seoul" is a place, but "in Washington's games" names an actor.
+            if TOPIC_BEFORE.search(s[max(c0, a.start - 40):a.start]) \
+                    and not s.startswith("'s", a.end):
+                continue
+            out.append(a)
+        if verb and OBJECT_VERBS.match(verb) and out:
+            # "accuse X of supplying weapons to Moscow": only X.
+            first = out[0]
+            out = [a for a in out if a.iso3 == first.iso3]
+        return out
+
+
+def _coordinated(s: str, first: _Actor, actors: list[_Actor]) -> list[_Actor]:
+    """``first`` and the actors joined to it by "and" or commas ("South Korea and Washington")."""
+    group = [first]
+    for a in actors:
+        if a.start < group[-1].end:
+            continue
+        if re.fullmatch(r"\s*(?:,|,?\s*and|,?\s*as well as)\s*", s[group[-1].end:a.start]) \
+                and (a.is_actor or a.person):
+            group.append(a)
+        elif a.start > group[-1].end:
+            break
+    return group
+
+
+def _rank(rule: str) -> int:
+    """Order of preference when one dyad is found by several rules in one sentence."""
+    order = ("speech", "action", "passive", "nominal", "according", "relation")
+    head = rule.split(":")[0]
+    return order.index(head) if head in order else len(order)
+
+
+def _gender(title: str) -> str | None:
+    return {"Ms": "f", "Mrs": "f", "Mr": "m"}.get(title)
+
+
+def _skip_space(s: str, i: int) -> int:
+    while i < len(s) and s[i] == " ":
+        i += 1
+    return i
+
+
+def _np_start(s: str, i: int) -> int:
+    """Start of the noun phrase ending at ``i`` ("growing military cooperation")."""
+    m = re.search(r"(?:\b(?:of|the|a|an|and|to|after|with|for|amid|,)\s+)([\w\s-]*)$", s[:i])
+    return m.start(1) if m else i
+
+
+def _phrase_end(s: str, i: int) -> int:
+    m = re.match(r"[^,;]*", s[i:])
+    return i + (m.end() if m else 0)
+
+
+def _clauses(s: str):
+    """Cut a sentence into clauses: a list of ((start, end), kind)."""
+    # Leading adjunct and trailing attribution.
+    c0, c1 = 0, len(s)
+    out = []
+    m = SUBORDINATE_START.match(s)
+    if m and m.end() < len(s):
+        out.append(((0, m.end()), "adjunct"))
+        c0 = m.end()
+    tail = ATTRIBUTION.search(s, c0)
+    if tail and tail.start() > c0:
+        out.append(((tail.start(), len(s)), "attribution"))
+        c1 = tail.start()
+    cuts = [c0]
+    kinds = ["main"]
+    for b in CLAUSE_BREAK.finditer(s, c0, c1):
+        nxt = s[b.end():b.end() + 10].split(" ")[0].lower()
+        cuts.append(b.end())
+        kinds.append({"which": "which", "who": "who", "whom": "which", "after": "adjunct"}
+                     .get(nxt, "continued"))
+    cuts.append(c1)
+    for i, kind in enumerate(kinds):
+        a, b = cuts[i], cuts[i + 1]
+        # Trim the separator at the end of a clause.
+        while b > a and s[b - 1] in " ,;":
+            b -= 1
+        out.append(((a, b), kind))
+    return out
+
+
+def extract_statements(article_id: str, text: str, published: dt.date | str | None = None,
+                       gazetteer: Gazetteer | None = None) -> list[Statement]:
+    """Directed statements of one article (see :class:`Extractor`).
+
+    Examples
+    --------
+    >>> sts = extract_statements("x", "North Korea declared Seoul its main enemy.", "2024-01-20")
+    >>> [(s.source, s.target, s.rule) for s in sts]
+    [('PRK', 'KOR', 'speech:declared')]
+    """
+    return Extractor(gazetteer).extract(article_id, text, published)

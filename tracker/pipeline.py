@@ -1,0 +1,266 @@
+"""The pipeline: calls the stages in order, incrementally, through the store.
+
+ingest -> extract -> score -> index -> report. Each step does only the work not yet in the
+database: known articles (same content hash) are skipped, an article is extracted once per
+extractor version, a statement is scored once per tone model (and identical clauses once per
+model, through a cache keyed by content hash). Index and reports are recomputed from the store.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tracker.errors import TrackerError
+
+DEFAULT_DB = "tracker.db"
+DEFAULT_OUT = "out"
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+@dataclass
+class RunSummary:
+    """What one ``run`` did, with the seconds each step took."""
+
+    articles_added: int = 0
+    articles_known: int = 0
+    articles_extracted: int = 0
+    statements_added: int = 0
+    statements_scored: int = 0
+    scores_from_cache: int = 0
+    reports: list[Path] = field(default_factory=list)
+    reports_reused: bool = False
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        s = self.seconds
+        return [
+            f"ingest:  {self.articles_added} new articles, {self.articles_known} already stored"
+            f" ({s.get('ingest', 0):.1f}s)",
+            f"extract: {self.articles_extracted} articles, {self.statements_added} statements"
+            f" ({s.get('extract', 0):.1f}s)",
+            f"score:   {self.statements_scored} statements scored, {self.scores_from_cache} from"
+            f" cache ({s.get('score', 0):.1f}s)",
+            f"report:  {len(self.reports)} files" + (" (unchanged, kept)" if self.reports_reused
+                                                      else "") + f" ({s.get('report', 0):.1f}s)",
+        ]
+
+
+def open_store(db: str | Path):
+    from tracker.store import Store
+
+    return Store(db)
+
+
+def ingest(store, paths: Iterable[str | Path], date: str | None = None) -> tuple[int, int]:
+    """Read ``paths`` and store new articles; return ``(added, already_stored)``."""
+    from tracker.ingest import read_articles
+
+    return store.add_articles(read_articles(list(paths), date=date))
+
+
+def extract(store, extractor=None) -> tuple[int, int]:
+    """Extract statements from articles not yet extracted; return ``(articles, statements)``."""
+    from tracker.extract import Extractor
+
+    extractor = extractor or Extractor()
+    version = extractor.version
+    n_articles = n_statements = 0
+    for article_id, text, published in store.articles_to_extract(version):
+        statements = extractor.extract(article_id, text, published)
+        store.save_statements(article_id, version, statements)
+        n_articles += 1
+        n_statements += len(statements)
+    store.set_meta("extractor", version)
+    return n_articles, n_statements
+
+
+def tone_cache_key(model_id: str, text: str, target_spans, source_spans) -> str:
+    payload = json.dumps([model_id, text, list(target_spans), list(source_spans)])
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def score(store, model=None, batch_size: int = 64, chunk: int = 2048) -> tuple[int, int]:
+    """Score the statements without a tone from ``model``; return ``(scored, from_cache)``.
+
+    Works in chunks, each stored in one transaction: an interrupted run keeps what it scored.
+    """
+    from tracker.score import ToneInput, ToneModel
+
+    model = model or ToneModel.load()
+    model_id = model_identity(model)
+    extractor = store.get_meta("extractor")
+    if extractor is None:
+        return 0, 0
+    todo = store.statements_to_score(extractor, model_id)
+    scored = cached = 0
+    for i in range(0, len(todo), chunk):
+        part = todo[i:i + chunk]
+        keys = [tone_cache_key(model_id, r["text"], r["target_spans"], r["source_spans"])
+                for r in part]
+        hits = store.cached_tones(keys)
+        missing = [j for j, k in enumerate(keys) if k not in hits]
+        # Identical clauses (syndicated copies) are scored once.
+        unique = {keys[j]: j for j in missing}
+        inputs = [ToneInput(part[j]["text"], part[j]["target_spans"], part[j]["source_spans"])
+                  for j in unique.values()]
+        results = model.predict(inputs, batch_size=batch_size)
+        fresh = {k: (r.tone, r.label, r.confidence) for k, r in zip(unique, results)}
+        rows = []
+        for r, k in zip(part, keys):
+            tone, label, conf = hits.get(k) or fresh[k]
+            rows.append((r["statement_id"], k, tone, label, conf))
+        store.save_scores(model_id, rows)
+        scored += len(part)
+        cached += len(part) - len(unique)
+    store.set_meta("tone_model", model_id)
+    return scored, cached
+
+
+def model_identity(model) -> str:
+    """A short id of a tone model: its head weights and config, so a retrained model rescored."""
+    config = getattr(model, "config", {}) or {}
+    payload = json.dumps({k: v for k, v in config.items() if k not in ("trained_at",
+                                                                        "train_seconds")},
+                         sort_keys=True, default=str)
+    digest = hashlib.sha256(payload.encode("utf-8"))
+    for arr in (getattr(model, "coef", None), getattr(model, "intercept", None)):
+        if arr is not None:
+            digest.update(arr.tobytes())
+    return "tone-" + digest.hexdigest()[:12]
+
+
+def statements(store):
+    """The scored statements of the latest extractor and model (Statements DataFrame)."""
+    return store.statements_frame()
+
+
+def build_index(store, period: str = "W", directed: bool = False, **params):
+    """Fit a :class:`~tracker.index.RelationshipIndex` on the stored statements.
+
+    Returns the fitted estimator; its ``results_`` is the Index DataFrame.
+    """
+    from tracker.index import RelationshipIndex, _check_period
+
+    _check_period(period)
+    frame = store.statements_frame()
+    if frame.empty:
+        raise TrackerError(f"--db {store.path}: no scored statements yet; run `tracker run "
+                           "PATH` first.")
+    return RelationshipIndex(period=period, directed=directed, **params).fit(frame)
+
+
+def write_reports(store, out_dir: str | Path, weeks: Sequence[str] | None = None,
+                  force: bool = False) -> tuple[list[Path], bool]:
+    """Write the weekly HTML and Markdown reports; return ``(files, reused)``.
+
+    Reports are rewritten only when the statements behind them changed (or ``force``).
+    """
+    from tracker.report import write_reports as _write
+
+    out = Path(out_dir)
+    frame = store.statements_frame()
+    if frame.empty:
+        return [], False
+    state = hashlib.sha256(json.dumps([
+        store.get_meta("extractor"), store.get_meta("tone_model"), list(weeks or []),
+        frame[["statement_id", "tone"]].round(6).values.tolist()]).encode()).hexdigest()
+    manifest = out / ".tracker-reports.json"
+    if not force and manifest.is_file():
+        old = json.loads(manifest.read_text())
+        files = [out / f for f in old.get("files", [])]
+        if old.get("state") == state and files and all(f.is_file() for f in files):
+            return files, True
+    undirected = build_index(store, "W").results_
+    directed = build_index(store, "W", directed=True).results_
+    files = _write(undirected, frame, store.articles_frame(), out, weeks=weeks,
+                   directed_df=directed)
+    manifest.write_text(json.dumps({"state": state,
+                                    "files": [str(Path(f).relative_to(out)) for f in files]}))
+    return [Path(f) for f in files], False
+
+
+def run(paths: Sequence[str | Path] | None = None, db: str | Path = DEFAULT_DB,
+        out: str | Path = DEFAULT_OUT, date: str | None = None, model=None,
+        extractor=None) -> RunSummary:
+    """Ingest ``paths`` (default: the seed article), extract, score, index and report.
+
+    Examples
+    --------
+    >>> summary = run(["seeds/"], db="tracker.db", out="out")  # doctest: +SKIP
+    >>> print("\\n".join(summary.lines()))  # doctest: +SKIP
+    """
+    summary = RunSummary()
+    paths = list(paths) if paths else [SEEDS]
+    with open_store(db) as store:
+        t = time.perf_counter()
+        summary.articles_added, summary.articles_known = ingest(store, paths, date)
+        summary.seconds["ingest"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        summary.articles_extracted, summary.statements_added = extract(store, extractor)
+        summary.seconds["extract"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        summary.statements_scored, summary.scores_from_cache = score(store, model)
+        summary.seconds["score"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        summary.reports, summary.reports_reused = write_reports(store, out)
+        summary.seconds["report"] = time.perf_counter() - t
+    return summary
+
+
+EXPORT_STATEMENT_COLUMNS = ("statement_id", "article_id", "external_id", "url", "title",
+                            "published", "source", "target", "sentence", "tone", "label",
+                            "confidence", "rule", "source_text", "target_text",
+                            "sentence_start", "sentence_end", "source_spans", "target_spans")
+
+
+def statements_export(store):
+    """The rows of ``tracker export statements`` (a DataFrame)."""
+    frame = store.statements_frame()
+    frame = frame.assign(published=frame["published"].dt.strftime("%Y-%m-%d"),
+                         source_spans=frame["source_spans"].map(json.loads),
+                         target_spans=frame["target_spans"].map(json.loads))
+    return frame[list(EXPORT_STATEMENT_COLUMNS)]
+
+
+def index_export(store, period: str = "W", directed: bool = False):
+    """The rows of ``tracker export index`` (a DataFrame)."""
+    frame = build_index(store, period, directed).results_.copy()
+    frame["period_start"] = frame["period_start"].dt.strftime("%Y-%m-%d")
+    keys = ["source", "target"] if directed else ["country_a", "country_b"]
+    cols = ["period", *keys, "index", "lower", "upper", "n_statements", "period_start"]
+    return frame[cols].round({"index": 2, "lower": 2, "upper": 2})
+
+
+def compare_pairs(store, pairs: Sequence[str], period: str = "W", out: str | Path | None = None):
+    """Compare pairs from the store; return ``(table, chart path or None)``.
+
+    The chart is written only when ``out`` is given.
+    """
+    from tracker.actors import Gazetteer
+    from tracker.compare import compare
+
+    frame = store.statements_frame()
+    if frame.empty:
+        raise TrackerError(f"--db {store.path}: no scored statements yet; run `tracker run "
+                           "PATH` first.")
+    table, display = compare(frame, pairs, period, known=Gazetteer.default().is_country)
+    if out is None:
+        return table, None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    display.plot()
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    display.figure_.savefig(out, dpi=120, bbox_inches="tight")
+    plt.close(display.figure_)
+    return table, out

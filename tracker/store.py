@@ -1,0 +1,278 @@
+"""The store: one SQLite database, the only place state lives between runs.
+
+Takes articles, statements and tone scores from the stages and gives them back as plain data
+(dataclass rows or DataFrames with the columns of ``docs/ARCHITECTURE.md``).
+
+Every write is one transaction per unit of work (an article's statements, a batch of scores), so
+a run interrupted half-way leaves the database consistent, and the next run resumes where it
+stopped: articles are keyed by a hash of their cleaned text, an article is extracted once per
+extractor version, and a statement is scored once per tone model (scores are also cached by a
+hash of the scored text, so syndicated copies are scored once).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tracker.errors import TrackerError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from tracker.extract import Statement
+    from tracker.ingest import Article
+
+SCHEMA_VERSION = "1"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,            -- sha256 of the cleaned text (16 hex)
+    external_id TEXT, url TEXT, title TEXT, outlet TEXT,
+    published TEXT NOT NULL,        -- YYYY-MM-DD
+    date_method TEXT NOT NULL,
+    text TEXT NOT NULL,
+    origin TEXT,
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_published ON articles (published);
+CREATE TABLE IF NOT EXISTS extractions (
+    article_id TEXT NOT NULL REFERENCES articles (id),
+    extractor TEXT NOT NULL,
+    n_statements INTEGER NOT NULL,
+    done_at TEXT NOT NULL,
+    PRIMARY KEY (article_id, extractor)
+);
+CREATE TABLE IF NOT EXISTS statements (
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles (id),
+    extractor TEXT NOT NULL,
+    sentence_index INTEGER NOT NULL,
+    sentence_start INTEGER NOT NULL, sentence_end INTEGER NOT NULL,
+    sentence TEXT NOT NULL,
+    source TEXT NOT NULL, target TEXT NOT NULL,
+    source_spans TEXT NOT NULL, target_spans TEXT NOT NULL,   -- JSON [[start, end], ...]
+    clause_start INTEGER NOT NULL, clause_end INTEGER NOT NULL,
+    rule TEXT NOT NULL, source_text TEXT NOT NULL, target_text TEXT NOT NULL,
+    UNIQUE (article_id, extractor, sentence_index, source, target)
+);
+CREATE INDEX IF NOT EXISTS statements_extractor ON statements (extractor);
+CREATE TABLE IF NOT EXISTS scores (
+    statement_id INTEGER NOT NULL REFERENCES statements (id),
+    model TEXT NOT NULL,
+    tone REAL NOT NULL, label TEXT NOT NULL, confidence REAL NOT NULL,
+    PRIMARY KEY (statement_id, model)
+);
+CREATE TABLE IF NOT EXISTS tone_cache (
+    key TEXT PRIMARY KEY,           -- sha256 of (model, text, spans)
+    tone REAL NOT NULL, label TEXT NOT NULL, confidence REAL NOT NULL
+);
+"""
+
+STATEMENT_COLUMNS = ("statement_id", "article_id", "published", "source", "target", "tone",
+                     "label", "confidence", "sentence", "rule", "url", "title", "external_id")
+
+
+class Store:
+    """The tracker's SQLite database.
+
+    Parameters
+    ----------
+    path : str or Path
+        Database file; created (with its folder) if missing. ``":memory:"`` works for tests.
+
+    Examples
+    --------
+    >>> store = Store(":memory:")
+    >>> store.counts()["articles"]
+    0
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA journal_mode = WAL" if self.path != ":memory:" else
+                            "PRAGMA journal_mode = MEMORY")
+            with self.db:
+                self.db.executescript(SCHEMA)
+                self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)",
+                                (SCHEMA_VERSION,))
+        except sqlite3.DatabaseError as exc:
+            raise TrackerError(f"--db {self.path}: not a tracker database ({exc}); "
+                               "pass another file with --db.")
+        version = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            raise TrackerError(f"--db {self.path}: schema version {version}, this tracker "
+                               f"reads {SCHEMA_VERSION}; use a new --db file.")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- articles -----------------------------------------------------------------------------
+    def add_articles(self, articles: Iterable["Article"], batch: int = 500) -> tuple[int, int]:
+        """Insert articles not yet stored; return ``(added, already_stored)``.
+
+        Commits every ``batch`` articles, so a long ingest interrupted half-way keeps what it
+        read; the same text (same content hash) is never stored twice.
+        """
+        added = skipped = 0
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        rows = []
+
+        def flush() -> int:
+            with self.db:
+                before = self.db.total_changes
+                self.db.executemany(
+                    "INSERT OR IGNORE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+                n = self.db.total_changes - before
+            rows.clear()
+            return n
+
+        for a in articles:
+            rows.append((a.id, a.external_id, a.url, a.title, a.outlet, a.published,
+                         a.date_method, a.text, a.origin, now))
+            if len(rows) >= batch:
+                n_rows = len(rows)
+                n = flush()
+                added, skipped = added + n, skipped + n_rows - n
+        n_rows = len(rows)
+        if rows:
+            n = flush()
+            added, skipped = added + n, skipped + n_rows - n
+        return added, skipped
+
+    def article_text(self, article_id: str) -> str:
+        row = self.db.execute("SELECT text FROM articles WHERE id=?", (article_id,)).fetchone()
+        if row is None:
+            raise TrackerError(f"article {article_id!r} is not in {self.path}; "
+                               "list articles with `tracker export statements`.")
+        return row[0]
+
+    def articles_to_extract(self, extractor: str) -> Iterator[tuple[str, str, str]]:
+        """``(id, text, published)`` of the articles not yet extracted by ``extractor``."""
+        cur = self.db.execute(
+            "SELECT id, text, published FROM articles a WHERE NOT EXISTS (SELECT 1 FROM "
+            "extractions e WHERE e.article_id = a.id AND e.extractor = ?) ORDER BY published, id",
+            (extractor,))
+        yield from cur.fetchall()
+
+    # -- statements ---------------------------------------------------------------------------
+    def save_statements(self, article_id: str, extractor: str,
+                        statements: Sequence["Statement"]) -> None:
+        """Store one article's statements and mark it extracted, in one transaction."""
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        with self.db:
+            self.db.execute("DELETE FROM statements WHERE article_id=? AND extractor=? AND id "
+                            "NOT IN (SELECT statement_id FROM scores)", (article_id, extractor))
+            self.db.executemany(
+                "INSERT OR IGNORE INTO statements (article_id, extractor, sentence_index, "
+                "sentence_start, sentence_end, sentence, source, target, source_spans, "
+                "target_spans, clause_start, clause_end, rule, source_text, target_text) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(article_id, extractor, s.sentence_index, s.sentence_start, s.sentence_end,
+                  s.sentence, s.source, s.target, json.dumps(s.source_spans),
+                  json.dumps(s.target_spans), s.clause_start, s.clause_end, s.rule,
+                  s.source_text, s.target_text) for s in statements])
+            self.db.execute("INSERT OR REPLACE INTO extractions VALUES (?,?,?,?)",
+                            (article_id, extractor, len(statements), now))
+
+    def statements_to_score(self, extractor: str, model: str) -> list[dict]:
+        """Statements of ``extractor`` without a score from ``model``, with their clause text and
+        spans relative to the clause (what the tone model reads)."""
+        rows = self.db.execute(
+            "SELECT s.id, a.text, s.clause_start, s.clause_end, s.target_spans, s.source_spans "
+            "FROM statements s JOIN articles a ON a.id = s.article_id WHERE s.extractor = ? "
+            "AND NOT EXISTS (SELECT 1 FROM scores c WHERE c.statement_id = s.id AND "
+            "c.model = ?) ORDER BY s.id", (extractor, model)).fetchall()
+        out = []
+        for sid, text, c0, c1, tspans, sspans in rows:
+            rel = lambda spans: tuple((a - c0, b - c0) for a, b in json.loads(spans)  # noqa: E731
+                                      if c0 <= a and b <= c1)
+            out.append({"statement_id": sid, "text": text[c0:c1], "target_spans": rel(tspans),
+                        "source_spans": rel(sspans)})
+        return out
+
+    def cached_tones(self, keys: Sequence[str]) -> dict[str, tuple[float, str, float]]:
+        out = {}
+        for i in range(0, len(keys), 500):
+            chunk = list(keys[i:i + 500])
+            q = ",".join("?" * len(chunk))
+            for key, tone, label, conf in self.db.execute(
+                    f"SELECT key, tone, label, confidence FROM tone_cache WHERE key IN ({q})",
+                    chunk):
+                out[key] = (tone, label, conf)
+        return out
+
+    def save_scores(self, model: str, rows: Sequence[tuple[int, str, float, str, float]]) -> None:
+        """Store ``(statement_id, cache_key, tone, label, confidence)`` rows in one transaction."""
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO tone_cache VALUES (?,?,?,?)",
+                                [(k, t, lab, c) for _, k, t, lab, c in rows])
+            self.db.executemany("INSERT OR REPLACE INTO scores VALUES (?,?,?,?,?)",
+                                [(sid, model, t, lab, c) for sid, _, t, lab, c in rows])
+
+    # -- frames -------------------------------------------------------------------------------
+    def statements_frame(self, extractor: str | None = None,
+                         model: str | None = None) -> "pd.DataFrame":
+        """Scored statements as the Statements DataFrame of ``docs/ARCHITECTURE.md``.
+
+        With ``extractor``/``model`` None, the latest used (recorded by the pipeline).
+        """
+        import pandas as pd
+
+        extractor = extractor or self.get_meta("extractor")
+        model = model or self.get_meta("tone_model")
+        cols = list(STATEMENT_COLUMNS) + ["sentence_index", "sentence_start", "sentence_end",
+                                          "clause_start", "clause_end", "source_spans",
+                                          "target_spans", "source_text", "target_text",
+                                          "date_method", "outlet"]
+        if extractor is None or model is None:
+            return pd.DataFrame(columns=cols)
+        frame = pd.read_sql_query(
+            "SELECT s.id AS statement_id, s.article_id, a.published, s.source, s.target, "
+            "c.tone, c.label, c.confidence, s.sentence, s.rule, a.url, a.title, a.external_id, "
+            "s.sentence_index, s.sentence_start, s.sentence_end, s.clause_start, s.clause_end, "
+            "s.source_spans, s.target_spans, s.source_text, s.target_text, a.date_method, "
+            "a.outlet FROM statements s JOIN articles a ON a.id = s.article_id "
+            "JOIN scores c ON c.statement_id = s.id AND c.model = ? WHERE s.extractor = ? "
+            "ORDER BY a.published, s.article_id, s.sentence_index, s.id",
+            self.db, params=(model, extractor))
+        frame["published"] = pd.to_datetime(frame["published"])
+        return frame
+
+    def articles_frame(self) -> "pd.DataFrame":
+        """``article_id, external_id, url, title, outlet, published, date_method, origin``."""
+        import pandas as pd
+
+        frame = pd.read_sql_query(
+            "SELECT id AS article_id, external_id, url, title, outlet, published, date_method, "
+            "origin FROM articles ORDER BY published, id", self.db)
+        frame["published"] = pd.to_datetime(frame["published"])
+        return frame
+
+    # -- bookkeeping --------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of the main tables."""
+        return {t: self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                for t in ("articles", "statements", "scores", "extractions")}
