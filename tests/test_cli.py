@@ -161,3 +161,22 @@ def test_run_without_date_suggests_option(tmp_path):
     src.write_text("Seoul protested to Tokyo about the islands.\n")
     result = runner.invoke(app, ["run", str(src), "--db", str(tmp_path / "t.db")])
     one_line_error(result, "nodate.txt", "--date")
+
+
+def test_python_dash_m_tracker():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "tracker", "--help"], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0 and "export" in result.stdout
+
+
+def test_import_is_cheap():
+    import subprocess
+    import sys
+
+    code = "import sys, tracker.cli, tracker.pipeline; print('torch' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60)
+    assert result.stdout.strip() == "False"

@@ -14,9 +14,9 @@ from tracker.score import LABELS, ToneInput, ToneModel, ToneResult
 
 DATA = score.DEFAULT_DATA_DIR
 
-#: ECE (15 bins) of the shipped model on NewsMTSC rw_dev, measured 0.0xx after temperature
+#: ECE (15 bins) of the shipped model on NewsMTSC rw_dev, measured 0.034 after temperature
 #: scaling (see the model card); the bound leaves room for CPU numeric noise, not for a regression.
-ECE_BOUND = 0.08
+ECE_BOUND = 0.06
 
 
 def span(text: str, word: str, nth: int = 0) -> tuple[int, int]:
@@ -125,7 +125,9 @@ def test_target_marking_changes_the_tone(tone_model, text, good, bad):
     source = text.split()[0]
     to_good, to_bad, unmarked = tone_model.predict([
         statement(text, good, source), statement(text, bad, source), ToneInput(text)])
-    assert to_good.tone > to_bad.tone + 0.1, (to_good, to_bad)
+    assert to_good.tone > to_bad.tone + 0.5, (to_good, to_bad)
+    assert (to_good.label, to_bad.label) == ("cooperative", "hostile")
+    assert to_bad.tone < unmarked.tone < to_good.tone
 
 
 def test_calibration_on_newsmtsc_rw_dev(tone_model):

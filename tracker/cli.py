@@ -99,7 +99,8 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
     for line in summary.lines():
         typer.echo(line)
     for path in summary.reports:
-        typer.echo(f"  {path}")
+        if path.suffix == ".html":
+            typer.echo(f"  {path}")
 
 
 @export_app.command("statements")

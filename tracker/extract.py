@@ -142,7 +142,9 @@ ATTRIBUTION = re.compile(
     rf"(?:the|a|an)\b[^,]{{0,80}}?\b(?:{SPEECH})\b)[^,]*$", re.I)
 CLAUSE_BREAK = re.compile(r";\s+|,\s+(?=(?:which|who|whom|while|whereas|but)\b)|"
                           r"\s+(?=(?:while|whereas)\b)|,\s+(?=after\b)")
-PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey)\b")
+PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
+PREPOSITION_BEFORE = re.compile(r"\b(?:of|with|to|from|for|against|in|on|at|about|toward|"
+                                r"towards|between|over|into|than|like|near)\s+(?:the\s+)?$")
 TITLED = re.compile(r"\b(?P<title>Mr|Ms|Mrs|Dr|President|Prime Minister|Minister|Ambassador|"
                     r"Gen|General|Chancellor|Premier)\.?\s+(?P<name>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)*)")
 NAME = re.compile(r"[A-Z][a-z\u00C0-\u024F]+(?:(?: [A-Z]|-[A-Za-z])[a-z\u00C0-\u024F]+){1,3}")
@@ -553,12 +555,20 @@ class Extractor:
                 if agents:
                     word = m.group(0).split()[0].lower()
                     return [agents[0]], None, f"{rule}:{word}", None
-        trig = TRIGGER.search(text)
-        if trig is None:
+        quotes = _quote_spans(s)
+        triggers = list(TRIGGER.finditer(text))
+        if not triggers:
             return none
+        # Reported speech: the verb outside the quotation marks ('"...," the minister said').
+        trig = next((t for t in triggers if not _inside(c0 + t.start("verb"), quotes)),
+                    triggers[0])
         verb = trig.group("verb")
         vpos = c0 + trig.start()
-        before = [a for a in clause_actors if a.end <= vpos]
+        quoted_verb = _inside(vpos, quotes)
+        # Subjects are outside quotes and not the object of a preposition ("ambassador to Kenya").
+        before = [a for a in clause_actors if a.end <= vpos
+                  and (quoted_verb or not _inside(a.start, quotes))
+                  and not PREPOSITION_BEFORE.search(s[max(0, a.start - 12):a.start])]
         obj = None
         if kind in ("which", "who"):
             own = [a for a in before if a.is_actor or a.person]
@@ -598,7 +608,8 @@ class Extractor:
         for a in clause_actors:
             if a is src or a.iso3 == src.iso3 or id(a) in consumed or not a.iso3:
                 continue
-            if a.resolved == "its" or a.start < src.start:
+            if a.resolved in ("its", "pronoun") or a.start < src.start:
+                # A pronoun is resolved only as a speaker; as a target it is too often wrong.
                 continue
             # "in Seoul" is a place, but "in Washington's games" names an actor.
             if TOPIC_BEFORE.search(s[max(c0, a.start - 40):a.start]) \
@@ -610,6 +621,16 @@ class Extractor:
             first = out[0]
             out = [a for a in out if a.iso3 == first.iso3]
         return out
+
+
+def _quote_spans(s: str) -> list[tuple[int, int]]:
+    """Spans between pairs of straight double quotes (ingest normalises curly ones)."""
+    marks = [i for i, ch in enumerate(s) if ch == '"']
+    return [(marks[i], marks[i + 1]) for i in range(0, len(marks) - 1, 2)]
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a < pos < b for a, b in spans)
 
 
 def _coordinated(s: str, first: _Actor, actors: list[_Actor]) -> list[_Actor]:

@@ -253,14 +253,6 @@ def compare_pairs(store, pairs: Sequence[str], period: str = "W", out: str | Pat
     table, display = compare(frame, pairs, period, known=Gazetteer.default().is_country)
     if out is None:
         return table, None
-    import matplotlib
+    from tracker.report import save_chart
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    display.plot()
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    display.figure_.savefig(out, dpi=120, bbox_inches="tight")
-    plt.close(display.figure_)
-    return table, out
+    return table, save_chart(display, out)

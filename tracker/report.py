@@ -217,6 +217,21 @@ def _chart_png(idx: pd.DataFrame, ranked: pd.DataFrame, start: pd.Timestamp, ale
     return buf.getvalue()
 
 
+def save_chart(display, path: str | Path, figsize=(8, 4.2), dpi: int = 120) -> Path:
+    """Draw a ``*Display`` on a fresh figure and write it to ``path`` (PNG, SVG or PDF).
+
+    The report module is the one place that writes figures to disk.
+    """
+    from matplotlib.figure import Figure
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+    display.plot(ax=fig.subplots())
+    fig.savefig(path)
+    return path
+
+
 # -- rendering -----------------------------------------------------------------------------------
 def _article_lookup(articles_df: pd.DataFrame | None) -> dict:
     if articles_df is None or len(articles_df) == 0:
