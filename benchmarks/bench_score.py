@@ -60,8 +60,10 @@ def main() -> None:
         batched = rate(lambda: model.predict(inputs, batch_size=64), len(inputs))
         rows.append(("bf16 autocast" if bf16 == "1" else "fp32", single, batched))
     n_tok = sum(len(t.split()) for t in texts) / len(texts)
+    load = os.getloadavg()[0]
     print(f"{len(texts)} VOA sentences, {n_tok:.1f} words on average, "
-          f"{os.cpu_count()} CPUs\n")
+          f"{os.cpu_count()} CPUs, load average {load:.1f} at the end (other processes slow "
+          f"small batches most)\n")
     print(f"| encoder | one at a time (stmt/s) | batch 64, sorted (stmt/s) | ratio |")
     print(f"|---|---|---|---|")
     for name, single, batched in rows:

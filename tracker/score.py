@@ -169,7 +169,7 @@ class ToneModel:
     Examples
     --------
     >>> m = ToneModel.load()  # doctest: +SKIP
-    >>> m.predict([ToneInput("Russia threatened Ukraine.", ((17, 24),), ((0, 6),))])  # doctest: +SKIP
+    >>> m.predict([ToneInput("Russia threatened Ukraine.", ((18, 25),), ((0, 6),))])  # doctest: +SKIP
     [ToneResult(tone=-0.9..., label='hostile', confidence=0.9...)]
     """
 
