@@ -1,0 +1,615 @@
+"""Accuracy of the extraction stage (directed source -> target pairs) on the evaluation sets.
+
+    python benchmarks/eval_extract.py [--data ../shared/data] [--errors N]
+
+The sets are in ``../shared/data`` (see its README): they are **evaluation only**. Nothing here
+is tuned on them and no text of theirs is written into the project; PETRARCH2 dictionaries are
+converted to temporary TSV files in a temp dir that is removed at the end of the run.
+
+1. **PLOVER GSR** (322 sentences). Gold directed pairs per sentence: every source code x every
+   target code (all combinations); actors marked reciprocal in the markup (``(SRC/TAR: ..)``)
+   additionally give both directions between each other. Codes that are not countries of the
+   packaged gazetteer (IGO, NGO, IMG, ISM ...) are dropped; three typos of the set are mapped
+   (JAP->JPN, ITL->ITA, VTN->VNM); self pairs (SDN->SDN, government vs rebels) are dropped
+   (the extractor never gives them). The records' dates are all the placeholder 2000-01-01, so
+   sentences are extracted with ``published=None`` (officials match on any of their terms).
+   Micro P/R/F1 over all sentences, each sentence extracted alone.
+2. **UNSCon** (UN Security Council speeches). Items: (sentence, annotated target country) from
+   the negative-evaluation target ``A4`` and the challenge/correction target ``B3``; items whose
+   target is the speaker itself are left out. Sentences are detokenised ("Russia 's" ->
+   "Russia's", no space before punctuation) and extracted alone. Recall of: the target found
+   with any source; found with the known speaker as the source; and, as an upper bound, the
+   country mentioned at all in the sentence (gazetteer mention).
+3. **PETRARCH2 unit-test records** (fictional countries). The ``PETR.Validate.actors.txt``
+   dictionary is converted into a countries TSV and an officials TSV (entries with date
+   restrictions become officials with terms); gold = the events' source/target codes cut to
+   their first 3 letters (``GONGOV`` -> ``GON``); codes not starting with 3 letters (``---GOV``,
+   ``###``) are dropped. Event codes are ignored. Directed-pair micro P/R/F1.
+4. **The seed article** (``seeds/000_38975f3c750645bc.txt``): all dyads, for the team to judge.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import re
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tracker.actors import Gazetteer  # noqa: E402
+from tracker.extract import Extractor  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SEED = ROOT / "seeds" / "000_38975f3c750645bc.txt"
+
+Pair = tuple[str, str]
+
+
+# ----------------------------------------------------------------------------------------------
+# Metrics
+
+
+@dataclass
+class PRF:
+    """Micro counts of directed pairs; precision, recall and F1 derived from them."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, gold: set[Pair], pred: set[Pair]) -> None:
+        self.tp += len(gold & pred)
+        self.fp += len(pred - gold)
+        self.fn += len(gold - pred)
+
+
+def micro_prf(gold: list[set[Pair]], pred: list[set[Pair]]) -> PRF:
+    """Micro P/R/F1 of directed pairs over aligned lists of per-sentence pair sets."""
+    if len(gold) != len(pred):
+        raise ValueError("gold and pred must have one set per sentence")
+    out = PRF()
+    for g, p in zip(gold, pred):
+        out.add(set(g), set(p))
+    return out
+
+
+def expand_pairs(sources, targets, reciprocal=()) -> set[Pair]:
+    """Gold directed pairs: every source x every target, plus both directions between the
+    reciprocal parties; self pairs dropped.
+
+    >>> sorted(expand_pairs(["A"], ["B", "C"]))
+    [('A', 'B'), ('A', 'C')]
+    >>> sorted(expand_pairs([], [], ["A", "B"]))
+    [('A', 'B'), ('B', 'A')]
+    """
+    srcs = set(sources) | set(reciprocal)
+    tgts = set(targets) | set(reciprocal)
+    return {(s, t) for s in srcs for t in tgts if s != t}
+
+
+def recall(hits: list[bool]) -> float:
+    return sum(hits) / len(hits) if hits else 0.0
+
+
+# ----------------------------------------------------------------------------------------------
+# PLOVER GSR
+
+PLOVER_TYPOS = {"JAP": "JPN", "ITL": "ITA", "VTN": "VNM"}
+_RECIP = re.compile(r"\(SRC/TAR:\s*([^)]*)\)")
+
+
+def plover_gold(record: dict, is_country=lambda c: True) -> tuple[set[Pair], list[str]]:
+    """Gold pairs of one PLOVER record and the codes dropped as not countries."""
+    def actors(key):
+        v = record.get(key)
+        return v if isinstance(v, list) else []
+
+    info = record.get("textInfo")
+    markup = info.get("markup", "") if isinstance(info, dict) else str(info or "")
+    recip_texts = [t.strip() for t in _RECIP.findall(markup)]
+    srcs, tgts, recip, dropped = [], [], [], []
+    for key, bucket in (("source", srcs), ("target", tgts)):
+        for a in actors(key):
+            code = PLOVER_TYPOS.get(a.get("code") or "", a.get("code") or "")
+            if not is_country(code):
+                dropped.append(code)
+                continue
+            text = (a.get("actorText") or "").strip()
+            if text and any(text in r or r in text for r in recip_texts):
+                recip.append(code)
+            else:
+                bucket.append(code)
+    if recip_texts and not recip and not tgts:
+        # Reciprocal markup whose texts do not match the actor texts: all sources are parties.
+        recip, srcs = srcs, []
+    return expand_pairs(srcs, tgts, recip), dropped
+
+
+def load_plover(data: Path) -> list[dict]:
+    rows = json.loads((data / "plover_gsr" / "PLOVER_GSR_CAMEO.json").read_text("utf-8"))
+    return [r for r in rows if r.get("event") != "DOCUMENT" and r.get("text")]
+
+
+# ----------------------------------------------------------------------------------------------
+# UNSCon
+
+
+def detokenize(text: str) -> str:
+    """Undo the corpus' tokenisation: "Russia 's activities ," -> "Russia's activities,"."""
+    t = " ".join(text.split())
+    t = re.sub(r" (?=[.,;:!?%)\]])", "", t)
+    t = re.sub(r"([(\[]) ", r"\1", t)
+    t = re.sub(r" (?='s\b|'\s|n't\b)", "", t)
+    # Straight quotes: '" bandits "' -> '"bandits"'.
+    parts = t.split('"')
+    for i in range(1, len(parts), 2):
+        parts[i] = parts[i].strip()
+    return '"'.join(parts)
+
+
+def country_key(name: str) -> str:
+    return re.sub(r"[^a-z]", "", name.lower())
+
+
+def unscon_country_map(gaz: Gazetteer) -> dict[str, str]:
+    """Normalised country name (``russian_federation`` -> ``russianfederation``) -> ISO3."""
+    out = {}
+    for iso3, row in gaz.countries.items():
+        for name in (row.get("name"), row.get("official_name")):
+            if name:
+                out.setdefault(country_key(str(name)), iso3)
+    for form, (iso3, kind) in gaz._forms.items():  # aliases: "Republic of Korea"
+        if kind in ("name", "official_name", "alias"):
+            out.setdefault(country_key(form), iso3)
+    return out
+
+
+def unscon_iso3(name: str, cmap: dict[str, str]) -> str | None:
+    name = (name or "").strip()
+    if not name or name in ("_", "-NONE-") or name.startswith("UNSC_"):
+        return None
+    key = country_key(name)
+    if key in cmap:
+        return cmap[key]
+    key = country_key(name.split("(")[0])
+    return cmap.get(key)
+
+
+def unscon_items(rows: list[dict], cmap: dict[str, str]):
+    """(row index, speaker ISO3, target ISO3) items; also the count left out as self-targets."""
+    items, self_targets = [], 0
+    for i, r in enumerate(rows):
+        speaker = unscon_iso3(r["country"], cmap)
+        for col in ("A4", "B3"):
+            target = unscon_iso3(r[col], cmap)
+            if target is None:
+                continue
+            if target == speaker:
+                self_targets += 1
+                continue
+            if (i, speaker, target) not in items:
+                items.append((i, speaker, target))
+    return items, self_targets
+
+
+def unscon_recalls(items, pred: dict[int, set[Pair]], mentioned: dict[int, set[str]]):
+    """Recall of: target with any source, target with the speaker as source, any mention."""
+    any_src = [any(t == target for _, t in pred.get(i, ())) for i, _, target in items]
+    speaker = [(spk, target) in pred.get(i, ()) for i, spk, target in items]
+    mention = [target in mentioned.get(i, ()) for i, _, target in items]
+    return recall(any_src), recall(speaker), recall(mention)
+
+
+# ----------------------------------------------------------------------------------------------
+# PETRARCH2
+
+_CODE = re.compile(r"\[\s*([^\]\s<>]+)\s*(?:([<>])\s*(\d+)|(\d+)\s*-\s*(\d+))?\s*\]")
+SMALL_WORDS = {"of", "the", "and", "de", "la"}
+
+
+@dataclass
+class DictEntry:
+    names: list[str]
+    codes: list[tuple[str, dt.date | None, dt.date | None]] = field(default_factory=list)
+
+
+def _petr_date(s: str) -> dt.date:
+    if len(s) == 6:  # yymmdd
+        yy = int(s[:2])
+        s = f"{1900 + yy if yy > 30 else 2000 + yy}{s[2:]}"
+    return dt.date(int(s[:4]), int(s[4:6]), int(s[6:8]))
+
+
+def parse_petr_actors(text: str) -> list[DictEntry]:
+    """Entries of a PETRARCH actor dictionary: names (first = the entry, then ``+`` synonyms)
+    and codes with date restrictions (``[HOB <950601]``, ``[HOBGOV 19950601-19990815]``)."""
+    text = re.sub(r"<!.*?>", "", text, flags=re.S)
+    entries: list[DictEntry] = []
+    cur: DictEntry | None = None
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].rstrip()
+        if not line.strip():
+            continue
+        head = line.strip()
+        if head.startswith("+") and cur is not None:
+            cur.names.append(head[1:].strip())
+            continue
+        name = head.split("[", 1)[0].strip()
+        if name and not raw[:1].isspace():
+            cur = DictEntry([name])
+            entries.append(cur)
+        if cur is None:
+            continue
+        for m in _CODE.finditer(line):
+            code, op, d1, a, b = m.groups()
+            start = end = None
+            if op == "<":
+                end = _petr_date(d1) - dt.timedelta(days=1)
+            elif op == ">":
+                start = _petr_date(d1)
+            elif a:
+                start, end = _petr_date(a), _petr_date(b)
+            cur.codes.append((code, start, end))
+    return [e for e in entries if e.codes]
+
+
+def petr_surface_forms(name: str) -> list[str]:
+    """``MINAS_TIRITH`` -> ``Minas Tirith``; short codes and dotted forms are also kept upper."""
+    plain = " ".join(name.replace("_", " ").split())
+    words = plain.split(" ")
+    titled = " ".join(w if "." in w else (w.lower() if i and w.lower() in SMALL_WORDS
+                                           else w[:1] + w[1:].lower())
+                      for i, w in enumerate(words))
+    forms = [titled]
+    if titled.startswith("The "):
+        forms.append("the " + titled[4:])
+    if len(words) == 1 and (len(plain) <= 5 or "." in plain):
+        forms.append(plain)
+    return list(dict.fromkeys(f for f in forms if f))
+
+
+def country3(code: str) -> str | None:
+    """First 3 letters of an actor code if they are letters (``GONGOV`` -> ``GON``)."""
+    c = code.strip().strip("'\"").upper()
+    return c[:3] if re.fullmatch(r"[A-Z]{3}", c[:3]) else None
+
+
+_ADJ = re.compile(r"(?:an|ian|ese|ish|i|ans|ians)$")
+
+
+def petr_tables(entries: list[DictEntry]) -> tuple[list[dict], list[dict], dict[str, int]]:
+    """Rows for a countries TSV and an officials TSV, and counts of what was skipped.
+
+    Undated entries become country forms of their code's first 3 letters (the entry with the bare
+    3-letter code gives the name; synonyms that look like demonyms of another form become
+    adjectives; entries with a longer code such as ``WASHINGTON [USAGOV]`` become metonyms).
+    Entries with date restrictions become officials, one row per dated code, the undated default
+    last. Compound codes (``FRO/BIL/SAM``) keep their first code only.
+    """
+    skipped = Counter()
+    forms: dict[str, dict[str, list[str]]] = {}
+    officials: list[dict] = []
+    used: set[str] = set()
+
+    def bucket(iso3):
+        return forms.setdefault(iso3, {"name": [], "aliases": [], "adjectives": [],
+                                       "metonyms": []})
+
+    for e in entries:
+        codes = []
+        for code, start, end in e.codes:
+            if "/" in code:
+                skipped["compound code (first kept)"] += 1
+                code = code.split("/")[0]
+            c3 = country3(code)
+            if c3 is None:
+                skipped["code not 3 letters"] += 1
+                continue
+            codes.append((code.upper(), c3, start, end))
+        if not codes:
+            continue
+        names = [f for n in e.names for f in petr_surface_forms(n)]
+        names = [n for n in dict.fromkeys(names) if n not in used]
+        if not names:
+            continue
+        dated = [c for c in codes if c[2] or c[3]]
+        if dated:
+            rows = dated + [c for c in codes if not (c[2] or c[3])]
+            for code, c3, start, end in rows:
+                officials.append({"name": names[0], "aliases": "|".join(names[1:]), "iso3": c3,
+                                  "role": "leader", "start": start.isoformat() if start else "",
+                                  "end": end.isoformat() if end else "", "gender": ""})
+                bucket(c3)
+            used.update(names)
+            continue
+        code, c3, _, _ = codes[0]
+        b = bucket(c3)
+        for i, n in enumerate(names):
+            stem_of_other = any(o != n and len(o) < len(n) and o[:4].lower() == n[:4].lower()
+                                for o in b["name"] + b["aliases"] + names)
+            if len(code) > 3:
+                b["metonyms"].append(n)
+            elif _ADJ.search(n) and stem_of_other:
+                b["adjectives"].append(n)
+            elif not b["name"]:
+                b["name"].append(n)
+            else:
+                b["aliases"].append(n)
+        used.update(names)
+    countries = []
+    for iso3, b in sorted(forms.items()):
+        countries.append({"iso3": iso3, "iso2": "", "name": (b["name"] or [""])[0],
+                          "official_name": "", "aliases": "|".join(b["aliases"]),
+                          "adjectives": "|".join(b["adjectives"]), "capital": "",
+                          "metonyms": "|".join(b["metonyms"])})
+    return countries, officials, dict(skipped)
+
+
+def write_tsv(path: Path, columns, rows) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write("\t".join(columns) + "\n")
+        for r in rows:
+            fh.write("\t".join(str(r.get(c, "")) for c in columns) + "\n")
+    return path
+
+
+def petr_gazetteer(data: Path, tmp: Path) -> tuple[Gazetteer, dict]:
+    from tracker.actors import COUNTRY_COLUMNS, OFFICIAL_COLUMNS
+
+    text = (data / "petrarch2" / "dictionaries" / "PETR.Validate.actors.txt").read_text(
+        "utf-8", errors="replace")
+    entries = parse_petr_actors(text)
+    countries, officials, skipped = petr_tables(entries)
+    c = write_tsv(tmp / "petr_countries.tsv", COUNTRY_COLUMNS, countries)
+    o = write_tsv(tmp / "petr_officials.tsv", OFFICIAL_COLUMNS, officials)
+    info = {"entries": len(entries), "countries": len(countries), "officials": len(officials),
+            **skipped}
+    return Gazetteer(countries=[c], officials=[o]), info
+
+
+def load_petr_records(data: Path) -> list[dict]:
+    root = ET.parse(data / "petrarch2" / "text" / "PETR.UnitTest.records.xml").getroot()
+    out = []
+    for s in root.iter("Sentence"):
+        text = " ".join((s.findtext("Text") or "").split())
+        events = [(e.get("sourcecode") or "", e.get("targetcode") or "")
+                  for e in s.findall("EventCoding") if e.get("sourcecode") is not None]
+        d = s.get("date") or ""
+        date = dt.date(int(d[:4]), int(d[4:6]), int(d[6:8])) if len(d) == 8 else None
+        out.append({"id": s.get("id"), "text": text, "date": date, "events": events})
+    return out
+
+
+def petr_gold(events, known: set[str]) -> tuple[set[Pair], int]:
+    """Gold pairs (first 3 letters of each code) and the number of codes dropped."""
+    gold, dropped = set(), 0
+    for src, tgt in events:
+        s, t = country3(src), country3(tgt)
+        if s is None or t is None or s not in known or t not in known:
+            dropped += 1
+            continue
+        if s != t:
+            gold.add((s, t))
+    return gold, dropped
+
+
+# ----------------------------------------------------------------------------------------------
+# Running
+
+
+@dataclass
+class Run:
+    name: str
+    sentences: list[str]
+    gold: list[set[Pair]]
+    pred: list[set[Pair]]
+    statements: list[list]
+    seconds: float
+    notes: list[str] = field(default_factory=list)
+
+
+def extract_each(ex: Extractor, texts, dates) -> tuple[list[set[Pair]], list[list], float]:
+    preds, sts, total = [], [], 0.0
+    for i, (text, date) in enumerate(zip(texts, dates)):
+        t = time.perf_counter()
+        found = ex.extract(f"s{i}", text, date)
+        total += time.perf_counter() - t
+        preds.append({(s.source, s.target) for s in found})
+        sts.append(found)
+    return preds, sts, total
+
+
+def run_plover(data: Path) -> Run:
+    gaz = Gazetteer.default()
+    rows = load_plover(data)
+    golds, dropped = [], Counter()
+    for r in rows:
+        g, d = plover_gold(r, gaz.is_country)
+        golds.append(g)
+        dropped.update(d)
+    texts = [r["text"] for r in rows]
+    preds, sts, secs = extract_each(Extractor(gaz), texts, [None] * len(rows))
+    no_gold = sum(1 for g in golds if not g)
+    notes = [f"{no_gold} of {len(rows)} sentences have no gold country pair",
+             "codes dropped as not countries: " + ", ".join(f"{c} {n}" for c, n in
+                                                            dropped.most_common())]
+    return Run("PLOVER GSR", texts, golds, preds, sts, secs, notes)
+
+
+def run_petrarch(data: Path) -> Run:
+    with tempfile.TemporaryDirectory() as tmp:
+        gaz, info = petr_gazetteer(data, Path(tmp))
+    records = load_petr_records(data)
+    known = set(gaz.countries)
+    golds, dropped = [], 0
+    for r in records:
+        g, d = petr_gold(r["events"], known)
+        golds.append(g)
+        dropped += d
+    texts = [r["text"] for r in records]
+    preds, sts, secs = extract_each(Extractor(gaz), texts, [r["date"] for r in records])
+    notes = ["dictionary: " + ", ".join(f"{k} {v}" for k, v in info.items()),
+             f"gold events dropped (code without a known 3-letter prefix): {dropped}",
+             f"{sum(1 for g in golds if not g)} of {len(records)} records have no gold pair"]
+    return Run("PETRARCH2 unit tests", texts, golds, preds, sts, secs, notes)
+
+
+def run_unscon(data: Path):
+    gaz = Gazetteer.default()
+    cmap = unscon_country_map(gaz)
+    with open(data / "unscon" / "conflict_annotations_sentences.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    items, self_targets = unscon_items(rows, cmap)
+    wanted = sorted({i for i, _, _ in items})
+    texts = [detokenize(rows[i]["sentence_text"]) for i in range(len(rows))]
+    ex = Extractor(gaz)
+    preds, sts, secs = extract_each(ex, texts, [None] * len(rows))
+    pred = dict(enumerate(preds))
+    mentioned = {i: {m.iso3 for m in gaz.find_mentions(texts[i]) if m.iso3} for i in wanted}
+    r_any, r_spk, r_men = unscon_recalls(items, pred, mentioned)
+    speakers_unmapped = sorted({r["country"] for r in rows if unscon_iso3(r["country"], cmap)
+                                is None})
+    return {"rows": rows, "texts": texts, "items": items, "self": self_targets, "pred": pred,
+            "statements": sts, "seconds": secs, "recall_any": r_any, "recall_speaker": r_spk,
+            "recall_mention": r_men, "mentioned": mentioned, "unmapped": speakers_unmapped,
+            "n_statements": sum(len(s) for s in sts)}
+
+
+def run_seed(path: Path = SEED):
+    from tracker.ingest import read_articles
+
+    ex = Extractor()
+    out = []
+    for art in read_articles(path):
+        t = time.perf_counter()
+        sts = ex.extract(art.id, art.text, art.published)
+        out.append((art, sts, time.perf_counter() - t))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# Printing
+
+
+def _short(s: str, n: int = 220) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[:n - 3] + "..."
+
+
+def print_errors(run: Run, n: int) -> None:
+    fps, fns = [], []
+    for sent, g, p, sts in zip(run.sentences, run.gold, run.pred, run.statements):
+        for pair in sorted(p - g):
+            st = next(s for s in sts if (s.source, s.target) == pair)
+            fps.append(f"  FP {pair[0]}->{pair[1]} [{st.rule}] '{st.source_text}' -> "
+                       f"'{st.target_text}' | gold {sorted(g)} | {_short(sent)}")
+        for pair in sorted(g - p):
+            fns.append(f"  FN {pair[0]}->{pair[1]} | predicted {sorted(p)} | {_short(sent)}")
+    print(f"\n== {run.name}: {len(fps)} false positives, {len(fns)} false negatives "
+          f"(first {n} of each)")
+    for line in fps[:n] + fns[:n]:
+        print(line)
+
+
+def print_unscon_errors(u: dict, n: int) -> None:
+    misses = [(i, spk, tgt) for i, spk, tgt in u["items"]
+              if not any(t == tgt for _, t in u["pred"].get(i, ()))]
+    wrong_src = [(i, spk, tgt) for i, spk, tgt in u["items"]
+                 if any(t == tgt for _, t in u["pred"].get(i, ()))
+                 and (spk, tgt) not in u["pred"].get(i, ())]
+    print(f"\n== UNSCon: {len(misses)} targets not found, {len(wrong_src)} found with another "
+          f"source (first {n} of each)")
+    for i, spk, tgt in misses[:n]:
+        where = "mentioned" if tgt in u["mentioned"].get(i, ()) else "not mentioned"
+        print(f"  FN {spk}->{tgt} ({where}) | predicted {sorted(u['pred'].get(i, ()))} | "
+              f"{_short(u['texts'][i])}")
+    for i, spk, tgt in wrong_src[:n]:
+        sts = [f"{s.source}->{s.target} [{s.rule}] '{s.source_text}'"
+               for s in u["statements"][i] if s.target == tgt]
+        print(f"  SRC speaker {spk}, got {'; '.join(sts)} | {_short(u['texts'][i])}")
+    # False positives: statements in sentences whose annotated target is another country.
+    annotated = {}
+    for i, _, tgt in u["items"]:
+        annotated.setdefault(i, set()).add(tgt)
+    fps = [(i, s) for i, tg in annotated.items() for s in u["statements"][i]
+           if s.target not in tg]
+    print(f"  ({len(fps)} statements in annotated sentences point at a non-annotated target; "
+          f"first {n})")
+    for i, s in fps[:n]:
+        print(f"  FP? {s.source}->{s.target} [{s.rule}] '{s.source_text}' -> '{s.target_text}' "
+              f"| {_short(u['texts'][i])}")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=DATA,
+                        help="the shared data folder (default: ../shared/data)")
+    parser.add_argument("--errors", type=int, default=0, metavar="N",
+                        help="print N false positives and N false negatives per dataset")
+    parser.add_argument("--seed", type=Path, default=SEED, help="seed article to list")
+    args = parser.parse_args(argv)
+
+    runs = [run_plover(args.data), run_petrarch(args.data)]
+    u = run_unscon(args.data)
+
+    print("Directed-pair extraction accuracy (micro over sentences; evaluation-only sets)\n")
+    head = (f"{'dataset':<22} {'sent':>5} {'gold':>5} {'pred':>5} {'TP':>5} {'FP':>5} "
+            f"{'FN':>5} {'P':>6} {'R':>6} {'F1':>6} {'sent/s':>8}")
+    print(head)
+    print("-" * len(head))
+    for r in runs:
+        m = micro_prf(r.gold, r.pred)
+        print(f"{r.name:<22} {len(r.sentences):>5} {m.tp + m.fn:>5} {m.tp + m.fp:>5} "
+              f"{m.tp:>5} {m.fp:>5} {m.fn:>5} {m.precision:>6.3f} {m.recall:>6.3f} "
+              f"{m.f1:>6.3f} {len(r.sentences) / r.seconds:>8,.0f}")
+    for r in runs:
+        for note in r.notes:
+            print(f"  {r.name}: {note}")
+
+    print(f"\nUNSCon: {len(u['rows'])} sentences, {len(u['items'])} (sentence, target) items "
+          f"({u['self']} self-targets left out), {u['n_statements']} statements extracted, "
+          f"{len(u['rows']) / u['seconds']:,.0f} sent/s")
+    print(f"  recall, target found with any source:        {u['recall_any']:.3f}")
+    print(f"  recall, target found with the speaker source: {u['recall_speaker']:.3f}")
+    print(f"  upper bound, target country mentioned:       {u['recall_mention']:.3f}")
+    if u["unmapped"]:
+        print(f"  speakers without ISO3: {', '.join(u['unmapped'])}")
+
+    for art, sts, secs in run_seed(args.seed):
+        print(f"\nSeed article {art.id} ({art.published}): {len(sts)} statements "
+              f"({secs * 1000:.1f} ms)")
+        for s in sts:
+            print(f"  [{s.sentence_index:>2}] {s.source}->{s.target} {s.rule:<24} "
+                  f"'{s.source_text}' -> '{s.target_text}'")
+
+    if args.errors:
+        for r in runs:
+            print_errors(r, args.errors)
+        print_unscon_errors(u, args.errors)
+
+
+if __name__ == "__main__":
+    main()
