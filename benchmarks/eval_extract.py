@@ -16,7 +16,8 @@ converted to temporary TSV files in a temp dir that is removed at the end of the
    Micro P/R/F1 over all sentences, each sentence extracted alone.
 2. **UNSCon** (UN Security Council speeches). Items: (sentence, annotated target country) from
    the negative-evaluation target ``A4`` and the challenge/correction target ``B3``; items whose
-   target is the speaker itself are left out. Sentences are detokenised ("Russia 's" ->
+   target is the speaker itself are left out. The speaker is read from ``file_id`` (the
+   sentence file's ``country`` column disagrees with it on most rows). Sentences are detokenised ("Russia 's" ->
    "Russia's", no space before punctuation) and extracted alone. Recall of: the target found
    with any source; found with the known speaker as the source; and, as an upper bound, the
    country mentioned at all in the sentence (gazetteer mention).
@@ -170,6 +171,15 @@ def detokenize(text: str) -> str:
     return '"'.join(parts)
 
 
+def speaker_framed(sentence: str, speaker: str) -> str:
+    """``"We condemn Russia."`` -> ``"France said that we condemn Russia."``."""
+    first = sentence.split(" ", 1)[0]
+    if first in ("We", "I", "It", "This", "That", "These", "Those", "The", "They", "Our", "My",
+                 "In", "At", "On", "As", "But", "And", "However", "Today", "There", "What"):
+        sentence = sentence[0].lower() + sentence[1:]
+    return f"{speaker} said that {sentence}"
+
+
 def country_key(name: str) -> str:
     return re.sub(r"[^a-z]", "", name.lower())
 
@@ -198,11 +208,20 @@ def unscon_iso3(name: str, cmap: dict[str, str]) -> str | None:
     return cmap.get(key)
 
 
+def unscon_speaker(file_id: str) -> str:
+    """Speaking country named in ``file_id``: ``UNSC_2014_SPV.7165_spch004_United_Kingdom_Of_
+    Great_Britain_And_Northern_Ireland_02.txt`` -> ``United_Kingdom_Of_...``. The sentence file's
+    ``country`` column disagrees with ``file_id`` on most rows, so the file id is used."""
+    m = re.match(r"UNSC_\d+_SPV\.\d+_spch\d+_(.*)$", file_id)
+    part = re.split(r"_neg|_pos|_GD|\d|%|\.txt", m.group(1) if m else file_id)[0].rstrip("_")
+    return re.sub(r"(?<=[a-z])A$", "", part)
+
+
 def unscon_items(rows: list[dict], cmap: dict[str, str]):
     """(row index, speaker ISO3, target ISO3) items; also the count left out as self-targets."""
     items, self_targets = [], 0
     for i, r in enumerate(rows):
-        speaker = unscon_iso3(r["country"], cmap)
+        speaker = unscon_iso3(unscon_speaker(r["file_id"]), cmap)
         for col in ("A4", "B3"):
             target = unscon_iso3(r[col], cmap)
             if target is None:
@@ -490,11 +509,22 @@ def run_unscon(data: Path):
     pred = dict(enumerate(preds))
     mentioned = {i: {m.iso3 for m in gaz.find_mentions(texts[i]) if m.iso3} for i in wanted}
     r_any, r_spk, r_men = unscon_recalls(items, pred, mentioned)
-    speakers_unmapped = sorted({r["country"] for r in rows if unscon_iso3(r["country"], cmap)
-                                is None})
+    # The speaker made explicit: "Russia said that <sentence>" (first letter lower-cased unless
+    # it starts a name), so that the target rules are measured apart from finding the source.
+    framed = {}
+    for i in wanted:
+        spk = unscon_iso3(unscon_speaker(rows[i]["file_id"]), cmap)
+        framed[i] = {(s.source, s.target) for s in ex.extract(
+            f"f{i}", speaker_framed(texts[i], gaz.country_name(spk) if spk else "It"), None)}
+    r_framed = recall([(spk, tgt) in framed.get(i, ()) for i, spk, tgt in items])
+    speakers_unmapped = sorted({unscon_speaker(r["file_id"]) for r in rows
+                                if unscon_iso3(unscon_speaker(r["file_id"]), cmap) is None})
+    disagree = sum(1 for r in rows if unscon_iso3(r["country"], cmap)
+                   != unscon_iso3(unscon_speaker(r["file_id"]), cmap))
     return {"rows": rows, "texts": texts, "items": items, "self": self_targets, "pred": pred,
             "statements": sts, "seconds": secs, "recall_any": r_any, "recall_speaker": r_spk,
-            "recall_mention": r_men, "mentioned": mentioned, "unmapped": speakers_unmapped,
+            "recall_mention": r_men,
+            "recall_framed": r_framed, "framed": framed, "mentioned": mentioned, "unmapped": speakers_unmapped, "disagree": disagree,
             "n_statements": sum(len(s) for s in sts)}
 
 
@@ -594,7 +624,11 @@ def main(argv=None) -> None:
           f"{len(u['rows']) / u['seconds']:,.0f} sent/s")
     print(f"  recall, target found with any source:        {u['recall_any']:.3f}")
     print(f"  recall, target found with the speaker source: {u['recall_speaker']:.3f}")
+    print(f"  recall, speaker-framed ('<speaker> said that ...'), speaker->target: "
+          f"{u['recall_framed']:.3f}")
     print(f"  upper bound, target country mentioned:       {u['recall_mention']:.3f}")
+    print(f"  speaker taken from file_id; the 'country' column disagrees on {u['disagree']} "
+          f"of {len(u['rows'])} rows")
     if u["unmapped"]:
         print(f"  speakers without ISO3: {', '.join(u['unmapped'])}")
 

@@ -533,7 +533,7 @@ def main(argv=None) -> dict:
     report = {
         "years": [years.start, years.stop - 1], "speeches": n_speeches,
         "statements": int(len(st)), "speech_mode": SPEECH_MODE_VERSION,
-        "extractor": extractor.version, "rules": st["rule"].value_counts().head(20).to_dict(),
+        "extractor": extractor.version, "rules": {k: int(v) for k, v in st["rule"].value_counts().head(20).items()},
         "pair_years_indexed": int(len(base)), "results": results, "seconds": seconds,
         "command": " ".join([sys.executable, *sys.argv]),
     }
