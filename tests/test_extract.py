@@ -106,3 +106,35 @@ def test_nonstate_speakers_only_on_request():
     assert extract_statements("t", text, "2023-01-01") == []
     ex = Extractor(include_nonstate=True)
     assert ex.version != Extractor().version
+
+
+@pytest.mark.parametrize("text,expected", [
+    # A passive without an agent names nobody acting.
+    ("Three American soldiers were killed in Iraq on Sunday.", set()),
+    # A non-state group is neither the state nor its target.
+    ("Malian rebels attacked a convoy, and France condemned Russia.", {("FRA", "RUS")}),
+    # An adjective before a place names the place, not the state.
+    ("Poland closed the Belarusian border.", set()),
+    # A treaty named after a city is no target.
+    ("Moscow praised the Warsaw Pact and Germany.", {("RUS", "DEU")}),
+    # Refusing to meet is not mutual; agreeing to supply someone is not either.
+    ("Turkey refused to meet Greece.", {("TUR", "GRC")}),
+    # A plural demonym right before its verb acts.
+    ("Palestinians blamed Israel for the raid.", {("PSE", "ISR")}),
+    # An attribution without an article still names the speaker.
+    ("Tensions with Tokyo are rising, Chinese Foreign Ministry spokesman Lin Jian said.",
+     {("CHN", "JPN")}),
+])
+def test_more_rules(text, expected):
+    assert dyads(extract_statements("t", text, "2024-06-01")) == expected
+
+
+def test_speech_mode_attributes_sentences_to_the_speaker():
+    text = ("We are deeply concerned by the actions of the Russian Federation. "
+            "My delegation thanks Japan for its support. Ukraine deserves peace.")
+    got = Extractor().extract("u", text, "2023-09-20", speaker="FRA")
+    assert {(s.source, s.target) for s in got} == {("FRA", "RUS"), ("FRA", "JPN"),
+                                                   ("FRA", "UKR")}
+    implicit = [s for s in got if s.rule == "speech:speaker"]
+    assert implicit and all(s.source_spans == () for s in implicit)
+    assert Extractor().extract("u", text, "2023-09-20") == []

@@ -246,7 +246,8 @@ class Gazetteer:
 _NONSTATE_AFTER = re.compile(
     r"\s+(?:Post|Times|Journal|Tech|University|State University|Institute|Street Journal|"
     r"Peninsula|Sea|Strait|Gulf|Basin|Square|Airport|Stock Exchange|Capitals|Nationals|"
-    r"Wizards|Redskins|Commanders)\b")
+    r"Wizards|Redskins|Commanders|Pact|Memorandum|Accords?|Treaty|Protocol|Convention|"
+    r"Agreement|Summit|Declaration|Consensus|Format)\b")
 
 
 def _followed_by_nonstate_noun(text: str, end: int) -> bool:

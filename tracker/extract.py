@@ -66,6 +66,8 @@ ROLE_WORDS = {
     "service", "services", "agency", "commander", "commanders", "staff", "joint", "chiefs",
     "legislature", "congress", "senate", "assembly", "press", "counterpart", "counterparts",
     "nationals", "people", "public", "media", "state-run", "news", "the", "a", "an", "its", "his",
+    "soldiers", "tanks", "aircraft", "jets", "warplanes", "helicopters", "warships", "police",
+    "junior", "sides", "drones", "navy", "marines", "artillery", "border", "guards",
     "her", "their", "new", "former", "acting", "outgoing", "incoming", "then",
 }
 # Heads that make an adjective (or a country) an actor: "Russian diplomacy", "China's ministry".
@@ -74,12 +76,13 @@ ACTOR_HEADS = ROLE_WORDS - {
     "security", "air", "unification", "affairs", "interior", "trade", "finance", "economy", "top",
     "senior", "chief", "crown", "coast", "joint", "press", "state-run", "the", "a", "an", "its",
     "his", "her", "their", "new", "former", "acting", "outgoing", "incoming", "then", "news",
-    "public", "head",
+    "public", "head", "junior", "border",
 }
 NONSTATE = re.compile(
     r"\b(?:analysts?|experts?|observers?|commentators?|scholars?|researchers?|academics?|"
     r"think[- ]tanks?|activists?|critics?|NGOs?|rights groups?|witnesses|residents|sources|"
-    r"journalists?|reporters?|the newspaper|the paper|the report|a report|polls?|surveys?)\b",
+    r"journalists?|reporters?|the newspaper|the paper|the report|a report|polls?|surveys?|"
+    r"rebels?|militants?|guerrillas?|separatists?|insurgents?|protesters?|demonstrators?)\b",
     re.I)
 
 SPEECH = (r"said|says|say|told|tells|announced|announces|stated|declared|declares|warned|warns|"
@@ -103,10 +106,24 @@ ACTION = (r"visited|visits|visit|met|meets|meet|summoned|summons|summon|sanction
           r"joined|joins|held|holds|discussed|discusses|conducted|conducts|test-fired|tested|"
           r"seized|captured|occupied|annexed|mobilized|mobilised|hit|targeted|intercepted|"
           r"boycotted|halted|resumed|restored|severed|broke off|normalized|normalised|"
-          r"extended|approved|ratified|abandoned|withdrew|pulled out|rebuked|reprimanded")
-TRIGGER = re.compile(rf"\b(?:(?:has|have|had|was|were|is|are|will|would|could|may|might|"
-                     rf"also|again|reportedly|recently|repeatedly|this year|on \w+day)\s+)*"
+          r"extended|approved|ratified|abandoned|withdrew|pulled out|rebuked|reprimanded|"
+          r"restore|restores|give|gives|gave|contribute|contributes|contributed|abandon|"
+          r"boycott|reached|reaches|renewed|renews|upgraded|upgrades|established|establishes|"
+          r"extradited|arrived in|left for|deported|deports|kidnapped|tortured|refused|refuses|"
+          r"opened|opens|eased|eases|providing|sending|supplying|attacking|visiting|meeting|"
+          r"signing|imposing|threatening|accusing|urging|condemning|criticizing|criticising|"
+          r"invade|attack|strike|impose|send|supply|provide|expel|recall|host|help|helped|"
+          r"helps|aided|assisted|funded|financed|negotiated|negotiates|"
+          r"mediated|brokered|protect|protected|defended|invited|hosted|ousted|recaptured")
+TRIGGER = re.compile(rf"(?<![-'])\b(?:(?:has|have|had|was|were|is|are|will|would|could|may|might|"
+                     rf"also|again|reportedly|recently|repeatedly|this year|on \w+day|"
+                     rf"(?:continued|continues|decided|decides|agreed|agrees|planned|plans|"
+                     rf"vowed|vows|sought|seeks|wants|wanted|set|about|due|going|expected|"
+                     rf"ready|moved|moves)\s+to)\s+)*"
                      rf"(?P<verb>{SPEECH}|{ACTION})\b")
+PASSIVE_AUX = re.compile(r"\b(?:was|were|is|are|been|being)\s+(?:\w+ly\s+)?\S+$")
+IRREGULAR_PP = {"struck", "hit", "sent", "held", "shot down", "cut", "met", "told", "seized",
+                "given", "shelled", "bombed", "killed"}
 JOINT_VERBS = re.compile(r"^(?:met|meets|meet|signed|signs|sign|forged|forges|held|holds|"
                          r"discussed|discusses|agreed|normalized|normalised|restored)$")
 # Verbs whose object is the target and whose complement only says what about: "accuse X of ...".
@@ -138,9 +155,10 @@ SUBORDINATE_START = re.compile(
     r"On|During|Ahead of|Until|Because|If|Unlike|With|Without|Earlier|Later|Last|This|Meanwhile)"
     r"\b[^,]*,\s*")
 ATTRIBUTION = re.compile(
-    rf",\s*(?:(?:indicated|said|announced|according to|reported|stated|added|noted)\b|"
-    rf"(?:the|a|an)\b[^,]{{0,80}}?\b(?:{SPEECH})\b)[^,]*$", re.I)
+    rf",\s*(?!which|who|whom|but|while|and|that)(?:(?:indicated|said|announced|according to|"
+    rf"reported|stated|added|noted)\b|[^,\"]{{0,80}}?\b(?:said|says|announced|reported|stated|added|noted|told)\b)[^,]*$")
 CLAUSE_BREAK = re.compile(r";\s+|,\s+(?=(?:which|who|whom|while|whereas|but)\b)|"
+                          r",\s+(?=and\s+(?:the\s+)?[A-Z])|"
                           r"\s+(?=(?:while|whereas)\b)|,\s+(?=after\b)")
 PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 PREPOSITION_BEFORE = re.compile(r"\b(?:of|with|to|from|for|against|in|on|at|about|toward|"
@@ -150,6 +168,18 @@ TITLED = re.compile(r"\b(?P<title>Mr|Ms|Mrs|Dr|President|Prime Minister|Minister
 NAME = re.compile(r"[A-Z][a-z\u00C0-\u024F]+(?:(?: [A-Z]|-[A-Za-z])[a-z\u00C0-\u024F]+){1,3}")
 INSTITUTION = re.compile(r"\b[Tt]he\s+(?:(?:foreign|defen[cs]e|unification|interior|trade)\s+)?"
                          r"(?:ministry|government|embassy|administration|military|regime)\b")
+# After an adjective these name a place or a thing, not the state: "the Ukrainian border".
+PLACE_NOUNS = re.compile(r"\s+(?:border|borders|city|cities|town|towns|village|villages|region|"
+                         r"regions|province|provinces|territory|territories|waters|coast|"
+                         r"coastline|port|ports|island|islands|airspace|soil|capital|frontier|"
+                         r"mainland|peninsula|countryside|airport|language|currency|economy|"
+                         r"market|markets|stocks|shares|companies|company|firm|firms|airline|"
+                         r"airliner|cuisine|team|club|league)\b")
+GROUP_NOUNS = re.compile(r"\s+(?:rebels?|militants?|guerrillas?|separatists?|insurgents?|"
+                         r"opposition|protesters?|demonstrators?|dissidents?|exiles?|gangs?|"
+                         r"cartels?|fans?|voters|students|refugees|migrants)\b")
+SPEAKER_REF = re.compile(r"\b(?:[Ww]e|I|[Oo]ur (?:country|government|nation|delegation|people)|"
+                         r"[Mm]y (?:country|government|delegation|nation))\b")
 PAIR_REF = re.compile(r"\b(?:the two (?:countries|nations|sides|governments|neighbou?rs)|"
                       r"both (?:countries|nations|sides|governments))\b", re.I)
 SIDE_REF = re.compile(r"\bthe (?P<side>South|North)\b(?!\s+[A-Z])")
@@ -235,6 +265,7 @@ class _Actor:
     person: str | None = None
     gender: str | None = None
     resolved: str = ""      # how a back-reference was resolved, for the rule name
+    excluded: str = ""      # why this mention is neither source nor target ("place", "group")
 
 
 @dataclass
@@ -248,6 +279,7 @@ class _Context:
     last_pair: tuple[str, str] | None = None
     seen_countries: set[str] = field(default_factory=set)
     south_north: dict[str, str] = field(default_factory=dict)
+    speaker: str | None = None
 
 
 class Extractor:
@@ -282,11 +314,15 @@ class Extractor:
                                                             else "")
 
     # -- public ---------------------------------------------------------------------------------
-    def extract(self, article_id: str, text: str,
-                published: dt.date | str | None = None) -> list[Statement]:
-        """All statements of one article, in reading order."""
+    def extract(self, article_id: str, text: str, published: dt.date | str | None = None,
+                speaker: str | None = None) -> list[Statement]:
+        """All statements of one article, in reading order.
+
+        ``speaker`` (ISO3) is the state speaking in a speech or statement: "we", "our country"
+        and "my delegation" then resolve to it.
+        """
         on = dt.date.fromisoformat(published) if isinstance(published, str) else published
-        ctx = _Context()
+        ctx = _Context(speaker=speaker)
         out: list[Statement] = []
         for index, (a, b) in enumerate(split_sentences(text)):
             sentence = text[a:b]
@@ -299,7 +335,7 @@ class Extractor:
                 out.append(Statement(
                     article_id=article_id, sentence_index=index, sentence_start=a,
                     sentence_end=b, sentence=sentence, source=src.iso3, target=tgt[0].iso3,
-                    source_spans=((a + src.start, a + src.end),),
+                    source_spans=((a + src.start, a + src.end),) if src.end > src.start else (),
                     target_spans=tuple((a + t.start, a + t.end) for t in tgt),
                     clause_start=a + clause[0], clause_end=a + clause[1], rule=rule,
                     source_text=src.text, target_text=tgt[0].text))
@@ -376,6 +412,13 @@ class Extractor:
                     actors.append(_Actor(m.start(), m.end(), iso3, m.group(0), True,
                                          resolved="pair"))
                 taken.append((m.start(), m.end()))
+        if ctx.speaker:
+            # In a speech, "we", "my delegation" and "our country" are the speaking state.
+            for m in SPEAKER_REF.finditer(s):
+                if free(m.start(), m.end()):
+                    actors.append(_Actor(m.start(), m.end(), ctx.speaker, m.group(0), True,
+                                         resolved="speaker"))
+                    taken.append((m.start(), m.end()))
         m = ITS.match(s)
         if m and ctx.last_subject_country and free(m.start(), m.end()):
             actors.append(_Actor(m.start(), m.end(), ctx.last_subject_country, m.group(0).strip(),
@@ -396,7 +439,15 @@ class Extractor:
         """Grow a country mention into its actor phrase: "Russian Deputy Foreign Minister Andrei
         Rudenko", "the South Korean Foreign Ministry", "China's foreign ministry"."""
         start, end = m.start, m.end
+        if GROUP_NOUNS.match(s, end):
+            # "Ivory Coast rebels": a non-state group, neither the state nor its target.
+            return _Actor(start, end, m.iso3 or "", s[start:end], False, excluded="group")
+        if m.kind == "adjective" and PLACE_NOUNS.match(s, end):
+            return _Actor(start, end, m.iso3 or "", s[start:end], False, excluded="place")
         is_actor = m.kind != "adjective"
+        if not is_actor and m.text.endswith("s") and TRIGGER.match(s, _skip_space(s, end)):
+            # A plural demonym right before a verb acts: "Palestinians blamed Israel".
+            is_actor = True
         head_seen = False
         pos = end
         if s.startswith("'s", pos):
@@ -469,7 +520,14 @@ class Extractor:
                 consumed.add(id(objs[0]))
 
         prev_subject = None
-        for (c0, c1), kind in _clauses(s):
+        clauses = _clauses(s)
+        # '..., Chinese Foreign Ministry spokesman Lin Jian said.': the speaker of what precedes.
+        attributed = ([], None, "", None)
+        for (a0, a1), kind in clauses:
+            if kind == "attribution":
+                in_tail = [a for a in actors if a0 <= a.start and a.end <= a1]
+                attributed = self._source(s, a0, a1, in_tail, "main", None)
+        for (c0, c1), kind in clauses:
             clause_actors = [a for a in actors if c0 <= a.start and a.end <= c1]
             if kind in ("adjunct", "attribution"):
                 continue
@@ -480,8 +538,14 @@ class Extractor:
                 subject_hint = prior[-1] if prior else None
             subjects, verb, rule, obj = self._source(s, c0, c1, clause_actors, kind,
                                                      subject_hint)
+            if not subjects and attributed[0] and kind == "main":
+                subjects, verb, rule, obj = attributed
             if not subjects:
-                continue
+                if not ctx.speaker or kind not in ("main", "continued"):
+                    continue
+                # In a speech every sentence is the speaker's, unless a state is its subject.
+                subjects = [_Actor(c0, c0, ctx.speaker, "", True, resolved="speaker-implicit")]
+                rule = "speech:speaker"
             src = subjects[0]
             joint = bool(verb and JOINT_VERBS.match(verb))
             for src in subjects:
@@ -492,7 +556,13 @@ class Extractor:
                         by_country.setdefault(t.iso3, []).append(t)
                 for iso3, group in by_country.items():
                     results.append((src, group, (c0, c1), rule))
-                    if joint and len(by_country) == 1:
+                    # "signed an accord to supply Gondor" or "refused to meet": not mutual.
+                    mutual = joint and not re.search(
+                        r"\bto\s", s[c0 + trig_end(s[c0:c1], verb):group[0].start]) \
+                        and not re.search(r"\b(?:refused|refuses|declined|failed|postponed|"
+                                          r"cancell?ed|did not|didn't|not)\s+(?:to\s+)?$",
+                                          s[c0:c0 + max(s[c0:c1].find(verb), 0)])
+                    if mutual and len(by_country) == 1:
                         results.append((group[0], [src], (c0, c1),
                                         rule.replace(":", ":joint-", 1)))
                 if joint and len(subjects) > 1:
@@ -564,6 +634,10 @@ class Extractor:
                     triggers[0])
         verb = trig.group("verb")
         vpos = c0 + trig.start()
+        if PASSIVE_AUX.search(trig.group(0)) and (verb.endswith("ed") or verb in IRREGULAR_PP):
+            # "Three servicemen were killed in Iraq": the subject suffered, nobody is named as
+            # acting (an agent with "by" was handled above).
+            return none
         quoted_verb = _inside(vpos, quotes)
         # Subjects are outside quotes and not the object of a preposition ("ambassador to Kenya").
         before = [a for a in clause_actors if a.end <= vpos
@@ -606,9 +680,9 @@ class Extractor:
             return [obj] + [a for a in clause_actors if a.iso3 == obj.iso3 and a is not obj]
         out = []
         for a in clause_actors:
-            if a is src or a.iso3 == src.iso3 or id(a) in consumed or not a.iso3:
+            if a is src or a.iso3 == src.iso3 or id(a) in consumed or not a.iso3 or a.excluded:
                 continue
-            if a.resolved in ("its", "pronoun") or a.start < src.start:
+            if a.resolved in ("its", "pronoun") or (a.start < src.start and c0 <= src.start < c1):
                 # A pronoun is resolved only as a speaker; as a target it is too often wrong.
                 continue
             # "in Seoul" is a place, but "in Washington's games" names an actor.
@@ -645,6 +719,12 @@ def _coordinated(s: str, first: _Actor, actors: list[_Actor]) -> list[_Actor]:
         elif a.start > group[-1].end:
             break
     return group
+
+
+def trig_end(text: str, verb: str) -> int:
+    """End offset of the first occurrence of ``verb`` in ``text`` (0 if absent)."""
+    i = text.find(verb)
+    return i + len(verb) if i >= 0 else 0
 
 
 def _rank(rule: str) -> int:
