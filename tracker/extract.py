@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from tracker.actors import Gazetteer, Mention
 
 #: Bump when the rules change: stored extractions of an older version are redone.
-RULES_VERSION = "rules-1"
+RULES_VERSION = "rules-2"
 
 # ----------------------------------------------------------------------------------------------
 # Word lists. Kept here (not in data files) because they are grammar, not world knowledge.
