@@ -1,9 +1,12 @@
-"""Statements per second of the tone model: one at a time vs batched and sorted by length.
+"""Statements per second of the shipped (LoRA fine-tuned) tone model: one at a time vs batched
+and sorted by length.
 
-Runs both ways in the same process on real sentences from the VOA stories (crudely split), with
-the encoder in fp32 and in bf16 autocast, and prints a table with the speed-up.
+Runs both ways in the same process on real sentences from the VOA stories (crudely split; the
+first capitalised word after the sentence start is marked as the target), with the network in
+fp32 and in bf16 autocast, and prints a table with the speed-up. Threads: all cores, or
+``TRACKER_THREADS``.
 
-    python benchmarks/bench_score.py [--n 512] [--data ../shared/data/voa/voa_stories.jsonl]
+    python benchmarks/bench_score.py [--n 256] [--data ../shared/data/voa/voa_stories.jsonl]
 """
 from __future__ import annotations
 
@@ -37,6 +40,11 @@ def sentences(path: Path, n: int) -> list[str]:
     return out
 
 
+def target(text: str) -> tuple[tuple[int, int], ...]:
+    hit = re.search(r"(?<=\s)[A-Z][a-z]{2,}", text)
+    return ((hit.start(), hit.end()),) if hit else ()
+
+
 def rate(fn, n: int) -> float:
     t0 = time.perf_counter()
     fn()
@@ -45,12 +53,12 @@ def rate(fn, n: int) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=512, help="number of sentences")
+    ap.add_argument("--n", type=int, default=256, help="number of sentences")
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = ap.parse_args()
 
     texts = sentences(args.data, args.n)
-    inputs = [ToneInput(t) for t in texts]
+    inputs = [ToneInput(t, target(t)) for t in texts]
     model = ToneModel.load()
     model.predict(inputs[:8])  # load the encoder and warm up
     rows = []
@@ -60,11 +68,14 @@ def main() -> None:
         batched = rate(lambda: model.predict(inputs, batch_size=64), len(inputs))
         rows.append(("bf16 autocast" if bf16 == "1" else "fp32", single, batched))
     n_tok = sum(len(t.split()) for t in texts) / len(texts)
+    from tracker.model import n_threads
+
     load = os.getloadavg()[0]
-    print(f"{len(texts)} VOA sentences, {n_tok:.1f} words on average, "
-          f"{os.cpu_count()} CPUs, load average {load:.1f} at the end (other processes slow "
-          f"small batches most)\n")
-    print(f"| encoder | one at a time (stmt/s) | batch 64, sorted (stmt/s) | ratio |")
+    print(f"{len(texts)} VOA sentences, {n_tok:.1f} words on average, model "
+          f"{model.config.get('kind')} (epoch {model.config.get('selected_epoch')}), "
+          f"{n_threads()} threads on {os.cpu_count()} CPUs, load average {load:.1f} at the end "
+          f"(other processes slow small batches most)\n")
+    print(f"| network | one at a time (stmt/s) | batch 64, sorted (stmt/s) | ratio |")
     print(f"|---|---|---|---|")
     for name, single, batched in rows:
         print(f"| {name} | {single:.0f} | {batched:.0f} | {batched / single:.1f}x |")

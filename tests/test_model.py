@@ -1,4 +1,4 @@
-"""Tests of tracker.model: offline loading, span pooling, errors."""
+"""Tests of tracker.model: offline loading, span pooling, threads, the LoRA tone network, errors."""
 from __future__ import annotations
 
 import socket
@@ -128,3 +128,65 @@ def test_inconsistent_groups_raise():
 
 def test_empty_input_gives_empty_array(encoder):
     assert model.embed_spans([], []).shape == (0, 1, 384)
+
+
+def test_threads_default_to_all_cores_and_env_overrides(monkeypatch):
+    import os
+
+    monkeypatch.delenv("TRACKER_THREADS", raising=False)
+    assert model.n_threads() == len(os.sched_getaffinity(0))
+    monkeypatch.setenv("TRACKER_THREADS", "3")
+    assert model.n_threads() == 3
+    monkeypatch.setenv("TRACKER_THREADS", "many")
+    with pytest.raises(TrackerError, match="TRACKER_THREADS='many' is invalid"):
+        model.n_threads()
+
+
+def test_target_marking_sets_token_type_on_target_tokens_only(encoder):
+    tok, _ = encoder
+    start = TEXT.index("Australia")
+    (ids, mask, types), = model.encode_marked(tok, [TEXT], [[(start, start + 9)]])
+    marked = tok.convert_ids_to_tokens([i for i, m in zip(ids, mask) if m])
+    assert "".join(t.lstrip("#") for t in marked) == "australia"
+    assert types == mask
+    (_, none, _), = model.encode_marked(tok, [TEXT], [[]])
+    assert sum(none) == 0
+
+
+RECIPE = {"lora_r": 4, "lora_alpha": 8.0, "lora_dropout": 0.0,
+          "lora_targets": list(model.LORA_TARGETS), "train_type_embedding": True,
+          "head_dropout": 0.0}
+
+
+def test_lora_merge_gives_the_same_output_and_adapter_round_trips(encoder, tmp_path):
+    import torch
+
+    tok, _ = encoder
+    _, enc = model._fresh_encoder(None)
+    net = model._build_net(enc, RECIPE).eval()
+    lora_cls, _ = model._torch_classes()
+    loras = [m for m in net.modules() if isinstance(m, lora_cls)]
+    assert len(loras) == 6 * len(model.LORA_TARGETS)
+    torch.manual_seed(0)
+    for m in loras:
+        torch.nn.init.normal_(m.lora_B, std=0.02)
+    items = model.encode_marked(tok, [TEXT, "Short one."], [[(0, 5)], []])
+    before = model._run_net(net, items, 8, bf16=False)
+    state = model._trainable_state(net)
+    assert set(state) == {n for n, p in net.named_parameters() if p.requires_grad}
+    for m in loras:
+        m.merge()
+    np.testing.assert_allclose(model._run_net(net, items, 8, bf16=False), before, atol=1e-4)
+
+    model.save_adapter(state, tmp_path)
+    got = model.tone_logits(tmp_path / model.ADAPTER_FILE, RECIPE, [TEXT, "Short one."],
+                            [[(0, 5)], []])
+    np.testing.assert_allclose(got, before, atol=0.1)  # bf16 autocast and fp16 storage
+
+
+def test_adapter_not_matching_the_recipe_raises(tmp_path):
+    model.save_adapter({"head.weight": np.zeros((3, 768)), "head.bias": np.zeros(3)}, tmp_path)
+    with pytest.raises(TrackerError, match="does not match its config's recipe.*tracker train"):
+        model.tone_logits(tmp_path / model.ADAPTER_FILE, RECIPE, ["x"], [[]])
+    with pytest.raises(TrackerError, match="one list of target spans per text"):
+        model.tone_logits(tmp_path / model.ADAPTER_FILE, RECIPE, ["x"], [])

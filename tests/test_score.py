@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,7 +12,7 @@ from tracker.score import LABELS, ToneInput, ToneModel, ToneResult
 
 DATA = score.DEFAULT_DATA_DIR
 
-#: ECE (15 bins) of the shipped model on NewsMTSC rw_dev, measured 0.034 after temperature
+#: ECE (15 bins) of the shipped model on NewsMTSC rw_dev, measured 0.039 after temperature
 #: scaling (see the model card); the bound leaves room for CPU numeric noise, not for a regression.
 ECE_BOUND = 0.06
 
@@ -30,26 +28,50 @@ def statement(text: str, target: str, source: str | None = None) -> ToneInput:
     return ToneInput(text, (span(text, target),), (span(text, source),) if source else ())
 
 
-@pytest.fixture(scope="module")
-def tone_model():
-    """The shipped model, loaded once for the module (the encoder is memoised in tracker.model)."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    return ToneModel.load()
+# The shipped model comes from the session fixture ``tone_model`` in conftest.py (loaded once;
+# the network itself is memoised in tracker.model).
 
 
 def test_model_dir_holds_only_safe_small_files():
     path = score.default_model_path()
     names = {p.name for p in path.iterdir()}
-    assert {"head.safetensors", "config.json", "README.md"} <= names
-    assert not [n for n in names if n.endswith((".pkl", ".pickle", ".joblib", ".bin"))]
+    assert names == {"adapter.safetensors", "config.json", "README.md"}
     assert sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) < 10 * 2**20
     config = json.loads((path / "config.json").read_text())
-    assert config["labels"] == list(LABELS)
-    assert config["features"] == list(score.FEATURES)
+    assert config["kind"] == "lora" and config["labels"] == list(LABELS)
     for name, info in config["data"].items():
         assert len(info["sha256"]) == 64 and info["rows"] > 0, name
     assert not any("test" in info["path"] for info in config["data"].values())
+    assert config["selected_epoch"] in [e["epoch"] for e in config["epochs"]]
+    assert "tracker train" in (path / "README.md").read_text()
+
+
+def test_loading_and_scoring_work_with_the_network_blocked(monkeypatch):
+    import socket
+
+    from tracker import model
+
+    def no_network(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args}")
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    model._load_tone_net.cache_clear()
+    m = ToneModel.load()
+    r = m.predict([statement("Russia threatened Ukraine with a full-scale invasion.",
+                             "Ukraine", "Russia")])
+    assert r[0].label == "hostile"
+
+
+def test_model_identity_is_stable_and_uses_the_head(tone_model):
+    from tracker.pipeline import model_identity
+
+    assert tone_model.coef.shape == (3, 768) and tone_model.intercept.shape == (3,)
+    again = ToneModel.load()
+    assert model_identity(again) == model_identity(tone_model)
+    again.coef = again.coef + 1e-3
+    assert model_identity(again) != model_identity(tone_model)
 
 
 def test_results_follow_the_contract(tone_model):
@@ -117,17 +139,18 @@ def test_hostility_is_directional_when_roles_swap(tone_model):
 
 
 @pytest.mark.parametrize("text,good,bad", [
+    ("Japan praised Australia for its support and accused China of coercion.",
+     "Australia", "China"),
     ("Japan praised Australia's support but accused China of coercion.", "Australia", "China"),
     ("Brazil thanked Argentina for its help, while it condemned Venezuela's crackdown.",
      "Argentina", "Venezuela"),
 ])
 def test_target_marking_changes_the_tone(tone_model, text, good, bad):
     source = text.split()[0]
-    to_good, to_bad, unmarked = tone_model.predict([
-        statement(text, good, source), statement(text, bad, source), ToneInput(text)])
+    to_good, to_bad = tone_model.predict([statement(text, good, source),
+                                          statement(text, bad, source)])
     assert to_good.tone > to_bad.tone + 0.5, (to_good, to_bad)
     assert (to_good.label, to_bad.label) == ("cooperative", "hostile")
-    assert to_bad.tone < unmarked.tone < to_good.tone
 
 
 def test_calibration_on_newsmtsc_rw_dev(tone_model):
@@ -157,29 +180,49 @@ def test_temperature_fit_recovers_scale():
     assert score.fit_temperature(logits * 3, y) == pytest.approx(3.0, rel=0.15)
 
 
-def test_missing_model_dir_error(tmp_path, monkeypatch):
-    with pytest.raises(TrackerError, match="does not exist.*tracker.score train"):
+def test_bad_model_dir_errors_name_the_folder_and_the_fix(tmp_path, monkeypatch):
+    with pytest.raises(TrackerError, match="absent' does not exist.*tracker train"):
         ToneModel.load(tmp_path / "absent")
     monkeypatch.setenv("TRACKER_TONE_MODEL", str(tmp_path))
-    with pytest.raises(TrackerError, match="has no head.safetensors"):
+    with pytest.raises(TrackerError, match="has no adapter.safetensors.*TRACKER_TONE_MODEL"):
+        ToneModel.load()
+    (tmp_path / "adapter.safetensors").write_bytes(b"")
+    (tmp_path / "config.json").write_text(json.dumps({"kind": "head", "labels": list(LABELS)}))
+    with pytest.raises(TrackerError, match="kind 'head'.*retrain it with `tracker train`"):
+        ToneModel.load()
+    (tmp_path / "config.json").write_text("{oops")
+    with pytest.raises(TrackerError, match="config.json' is not valid JSON"):
         ToneModel.load()
 
 
-def test_save_load_round_trip(tmp_path):
+def test_wrong_encoder_is_refused(tone_model, tmp_path, monkeypatch):
+    from tracker import model
+
+    m = ToneModel.load(score.default_model_path())
+    m.config = dict(m.config, encoder=dict(m.config["encoder"], weights_sha256="0" * 64))
+    with pytest.raises(TrackerError, match="was trained on 000000000000.*tracker train"):
+        m.predict([ToneInput("x")])
+    assert model.weights_sha256() == tone_model.config["encoder"]["weights_sha256"]
+
+
+def test_baseline_head_math():
     rng = np.random.default_rng(1)
-    d = len(score.FEATURES) * 384
-    # sklearn's coef_ can be Fortran-ordered; safetensors must still get it back right.
-    m = ToneModel(np.asfortranarray(rng.normal(size=(3, d))), rng.normal(size=3),
-                  rng.normal(size=d),
-                  rng.uniform(0.5, 2, size=d), 1.7,
-                  {"labels": list(LABELS), "features": list(score.FEATURES)})
-    m.coef = np.asfortranarray(m.coef)
-    m.save(tmp_path)
-    back = ToneModel.load(tmp_path)
+    d = 6
+    m = score.HeadModel(rng.normal(size=(3, d)), rng.normal(size=3), rng.normal(size=d),
+                        rng.uniform(0.5, 2, size=d), 2.0)
     X = rng.normal(size=(5, d)).astype(np.float32)
-    np.testing.assert_allclose(back.predict_proba_features(X), m.predict_proba_features(X),
-                               rtol=1e-5, atol=1e-6)
-    assert back.temperature == pytest.approx(1.7)
+    Z = (X - m.scaler_mean) / m.scaler_scale
+    np.testing.assert_allclose(m.predict_proba_features(X),
+                               score._softmax((Z @ m.coef.T + m.intercept) / 2.0), rtol=1e-5)
+
+
+def test_corpus_split_keeps_sentences_together():
+    inputs = [ToneInput(f"s{k // 2}") for k in range(40)]
+    tr, ho = score.split_corpus(inputs, np.zeros(40), frac=0.1, random_state=0)
+    assert len(ho) == 4 and len(tr) == 36
+    assert not {inputs[i].text for i in tr} & {inputs[i].text for i in ho}
+    again = score.split_corpus(inputs, np.zeros(40), frac=0.1, random_state=0)
+    assert (again[1] == ho).all()
 
 
 def test_corpus_loader_marks_every_mention_and_skips_bad_lines(tmp_path):
