@@ -180,3 +180,14 @@ def test_import_is_cheap():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60)
     assert result.stdout.strip() == "False"
+
+
+def test_extract_speech_mode_and_bad_speaker(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "s", "speaker": "FRA",
+                               "text": "We condemn the actions of the Russian Federation."}) + "\n")
+    result = runner.invoke(app, ["extract", "--input", str(src)])
+    rows = [json.loads(l) for l in result.output.splitlines()]
+    assert [(r["source"], r["target"]) for r in rows] == [("FRA", "RUS")]
+    src.write_text(json.dumps({"speaker": "France", "text": "We condemn Russia."}) + "\n")
+    one_line_error(runner.invoke(app, ["extract", "--input", str(src)]), "in.jsonl:1", "speaker")

@@ -85,3 +85,16 @@ def test_bad_input_keeps_what_is_stored(tmp_path, seed_path, tone_model):
     with Store(db) as store:
         assert store.counts()["articles"] >= 1
         assert len(store.statements_frame()) > 10
+
+
+def test_whole_voa_file_gives_a_report_per_week(tmp_path, tone_model, shared_data):
+    voa = shared_data / "voa" / "voa_stories.jsonl"
+    summary = pipeline.run([voa], db=tmp_path / "voa.db", out=tmp_path / "out", model=tone_model)
+    assert summary.articles_added == 89
+    with Store(tmp_path / "voa.db") as store:
+        frame = store.statements_frame()
+    weeks = set(frame["published"].dt.strftime("%G-W%V"))
+    html = {p.stem.removeprefix("report-") for p in summary.reports if p.suffix == ".html"}
+    assert html == weeks and len(weeks) > 10
+    report = (tmp_path / "out" / "report-2025-W11.html").read_text()
+    assert "voanews.com" in report

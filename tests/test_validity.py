@@ -119,3 +119,31 @@ def test_speech_mode_attributes_mentions_to_the_speaker(validity):
     (s, e), = json.loads(first["target_spans"])
     assert first["clause"][s:e] == "Japan"
     assert dt.date.fromisoformat(first["published"]).year == 2015
+
+
+def test_filtered_mode_drops_treaties_and_venues(validity):
+    from tracker.actors import Gazetteer
+
+    text = ("We are bound by the Paris Climate Change Agreement. The summit was held in Nairobi. "
+            "We thank Japan.")
+    article = type("A", (), {"id": "a1", "external_id": "KEN_2016", "text": text,
+                             "published": "2016-09-25"})()
+    args = (article, "BGR", _Extractor([]), Gazetteer.default())
+    kept = [r["target"] for r in validity.speech_statements(*args, mode="filtered")]
+    assert kept == ["JPN"]
+    assert [r["target"] for r in validity.speech_statements(*args, mode="all")] == [
+        "FRA", "KEN", "JPN"]
+
+
+def test_country_adjusted_removes_what_the_countries_explain(validity):
+    rng = np.random.default_rng(0)
+    codes = ["A", "B", "C", "D", "E", "F"]
+    effect = dict(zip(codes, rng.normal(size=6)))
+    rows = [(a, b, y) for y in (2010, 2011) for i, a in enumerate(codes) for b in codes[i + 1:]]
+    f = pd.DataFrame(rows, columns=["country_a", "country_b", "year"])
+    pair = rng.normal(size=len(f))
+    f["additive"] = f["country_a"].map(effect) + f["country_b"].map(effect)
+    f["mixed"] = f["additive"] + pair
+    out = validity.country_adjusted(f, ["additive", "mixed"])
+    assert out["additive"].isna().all()          # nothing pair-specific left
+    assert np.corrcoef(out["mixed"], pair)[0, 1] > 0.8

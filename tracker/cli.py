@@ -24,6 +24,8 @@ export_app = typer.Typer(no_args_is_help=True, help="Export statements or the in
 app.add_typer(export_app, name="export")
 
 DB = typer.Option("tracker.db", "--db", help="SQLite database file.")
+ACTORS = typer.Option(None, "--actors", help="Extra actor file (countries/officials TSV or a "
+                                             "PETRARCH dictionary); repeatable.")
 
 
 def _friendly(fn):
@@ -91,11 +93,14 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
         out: Path = typer.Option("out", "--out", help="Folder for the weekly reports."),
         date: Optional[str] = typer.Option(None, "--date",
                                            help="Publication date YYYY-MM-DD for inputs that "
-                                                "carry none.")) -> None:
+                                                "carry none."),
+        actors: list[Path] = ACTORS) -> None:
     """Ingest, extract, score, index and write the weekly reports (no work done twice)."""
+    from tracker.pipeline import make_extractor
     from tracker.pipeline import run as run_pipeline
 
-    summary = run_pipeline(paths or None, db=db, out=out, date=date)
+    summary = run_pipeline(paths or None, db=db, out=out, date=date,
+                           extractor=make_extractor(actors or ()))
     for line in summary.lines():
         typer.echo(line)
     for path in summary.reports:
@@ -155,12 +160,17 @@ def tone(input: Optional[Path] = typer.Option(None, "--input", "-i",
 def extract(input: Optional[Path] = typer.Option(None, "--input", "-i",
                                                  help="JSONL file (default: stdin)."),
             output: Optional[Path] = typer.Option(None, "--output", "-o",
-                                                  help="JSONL file (default: stdout).")) -> None:
-    """Extract statements: JSONL lines with text (and id, published) in, statements out."""
+                                                  help="JSONL file (default: stdout)."),
+            actors: list[Path] = ACTORS,
+            nonstate: bool = typer.Option(False, "--nonstate",
+                                          help="Keep statements of non-state speakers.")) -> None:
+    """Extract statements: JSONL lines with text (and id, published, speaker) in, statements out."""
     from tracker.jsonl import extract_records, read_jsonl
+    from tracker.pipeline import make_extractor
 
+    extractor = make_extractor(actors or (), include_nonstate=nonstate)
     with _open_in(input) as (fh, name), _open_out(output) as out:
-        for rec in extract_records(read_jsonl(fh, name), name):
+        for rec in extract_records(read_jsonl(fh, name), name, extractor):
             out.write(json.dumps(rec, ensure_ascii=False) + "\n")
 
 

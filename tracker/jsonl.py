@@ -107,6 +107,7 @@ def extract_records(records: Iterable[tuple[int, dict]], name: str = "<stdin>",
                     extractor=None) -> Iterator[dict]:
     """One output record per statement found in each input record's ``text``.
 
+    An optional ``speaker`` (ISO3) marks the text as that state's speech ("we" is the speaker).
     Output fields: ``id``, ``source``, ``target``, ``sentence``, ``start``, ``end`` (the
     sentence's offsets in ``text``), and the evidence: ``source_text``, ``target_text``,
     ``source_spans``, ``target_spans``, ``clause`` and ``rule``.
@@ -125,7 +126,11 @@ def extract_records(records: Iterable[tuple[int, dict]], name: str = "<stdin>",
                 raise bad_input(name, line, f'"published" {published!r} is not a date',
                                 "write it as YYYY-MM-DD.")
         ident = obj.get("id", line)
-        for st in extractor.extract(str(ident), text, published):
+        speaker = obj.get("speaker")
+        if speaker is not None and not (isinstance(speaker, str) and extractor.gaz.is_country(speaker)):
+            raise bad_input(name, line, f'"speaker" {speaker!r} is not a known ISO3 code',
+                            "give the speaking country as an ISO 3166-1 alpha-3 code.")
+        for st in extractor.extract(str(ident), text, published, speaker=speaker):
             yield {"id": ident, "source": st.source, "target": st.target,
                    "sentence": st.sentence, "start": st.sentence_start, "end": st.sentence_end,
                    "source_text": st.source_text, "target_text": st.target_text,

@@ -183,6 +183,15 @@ def write_reports(store, out_dir: str | Path, weeks: Sequence[str] | None = None
     return [Path(f) for f in files], False
 
 
+def make_extractor(actors: Sequence[str | Path] = (), include_nonstate: bool = False):
+    """An :class:`~tracker.extract.Extractor` over the packaged actors plus user files."""
+    from tracker.actors import Gazetteer
+    from tracker.extract import Extractor
+
+    gazetteer = Gazetteer.with_user_files([Path(a) for a in actors]) if actors else None
+    return Extractor(gazetteer, include_nonstate=include_nonstate)
+
+
 def run(paths: Sequence[str | Path] | None = None, db: str | Path = DEFAULT_DB,
         out: str | Path = DEFAULT_OUT, date: str | None = None, model=None,
         extractor=None) -> RunSummary:

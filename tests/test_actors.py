@@ -1,0 +1,69 @@
+"""The gazetteer and officials: coverage, dates in office, user files, PETRARCH dictionaries."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tracker.actors import DATA_DIR, Gazetteer
+from tracker.errors import TrackerError
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return Gazetteer.default()
+
+
+def test_every_iso_country_is_known(gaz):
+    assert len(gaz.countries) == 249
+    for code in ("KOR", "PRK", "RUS", "USA", "JPN", "TWN", "PSE", "VAT", "SSD"):
+        assert gaz.is_country(code)
+
+
+@pytest.mark.parametrize("text,iso3,kind", [
+    ("the Republic of Korea", "KOR", "official_name"), ("the DPRK", "PRK", "alias"),
+    ("the Kremlin", "RUS", "metonym"), ("Downing Street", "GBR", "metonym"),
+    ("Pyongyang", "PRK", "capital"), ("Britain", "GBR", "alias"), ("Ukrainian", "UKR", "adjective"),
+])
+def test_forms(gaz, text, iso3, kind):
+    (m,) = gaz.find_mentions(f"Yesterday {text} spoke.")
+    assert (m.text, m.iso3, m.kind) == (text, iso3, kind)
+
+
+def test_not_the_state(gaz):
+    assert gaz.find_mentions("The Washington Post reported on the Korean Peninsula.") == []
+
+
+def test_officials_are_dated(gaz):
+    on = lambda d: [m.iso3 for m in gaz.find_mentions("Zakharova spoke.", dt.date.fromisoformat(d))]
+    assert on("2024-02-04") == ["RUS"] and on("2001-01-01") == [None]
+
+
+def test_user_files_add_actors(tmp_path):
+    extra = tmp_path / "mine.tsv"
+    extra.write_text("name\taliases\tiso3\trole\tstart\tend\tgender\n"
+                     "Jane Example\tExample\tNZL\tforeign_minister\t2020-01-01\t\tf\n")
+    gaz = Gazetteer.with_user_files([extra])
+    (m,) = gaz.find_mentions("Example said so.")
+    assert (m.iso3, m.kind) == ("NZL", "official")
+    assert gaz.fingerprint != Gazetteer.default().fingerprint
+
+
+def test_bad_actor_file_names_file_and_line(tmp_path):
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("iso3\tiso2\tname\tofficial_name\taliases\tadjectives\tcapital\tmetonyms\n"
+                   "KOREA\tKR\tKorea\t\t\t\t\t\n")
+    with pytest.raises(TrackerError, match=r"bad.tsv:2: iso3 'KOREA'"):
+        Gazetteer([DATA_DIR / "countries.tsv", bad])
+
+
+def test_petrarch_dictionary_loads(shared_data):
+    path = shared_data / "petrarch2" / "dictionaries" / "PETR.Validate.actors.txt"
+    gaz = Gazetteer.with_user_files([path])
+    found = {(m.text, m.iso3) for m in gaz.find_mentions("Gondor and Arnor met in Minas Tirith.")}
+    assert {("Gondor", "GON"), ("Arnor", "ARN")} <= found
+
+
+def test_actor_docs_exist():
+    doc = (DATA_DIR / "ACTORS.md").read_text()
+    assert "officials.tsv" in doc and "countries.tsv" in doc
