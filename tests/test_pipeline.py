@@ -98,3 +98,11 @@ def test_whole_voa_file_gives_a_report_per_week(tmp_path, tone_model, shared_dat
     assert html == weeks and len(weeks) > 10
     report = (tmp_path / "out" / "report-2025-W11.html").read_text()
     assert "voanews.com" in report
+
+
+def test_report_shows_coverage(seed_run):
+    _, out, _ = seed_run
+    md = (out / "report-2024-W05.md").read_text()
+    coverage = md.split("## Coverage", 1)[1].split("##", 1)[0]
+    assert "1 article, 24 statements" in coverage.replace("\\", "") or "1 article," in coverage
+    assert "sentences" in coverage and "name no country" in coverage

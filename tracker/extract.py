@@ -210,6 +210,15 @@ class Statement:
     target_text: str
 
 
+@dataclass(frozen=True)
+class Extraction:
+    """What extracting one article gives: its statements and its coverage."""
+
+    statements: list[Statement]
+    n_sentences: int
+    n_sentences_with_country: int
+
+
 # ----------------------------------------------------------------------------------------------
 # Sentences
 
@@ -280,6 +289,7 @@ class _Context:
     seen_countries: set[str] = field(default_factory=set)
     south_north: dict[str, str] = field(default_factory=dict)
     speaker: str | None = None
+    sentences_with_country: int = 0
 
 
 class Extractor:
@@ -321,10 +331,16 @@ class Extractor:
         ``speaker`` (ISO3) is the state speaking in a speech or statement: "we", "our country"
         and "my delegation" then resolve to it.
         """
+        return self.analyse(article_id, text, published, speaker).statements
+
+    def analyse(self, article_id: str, text: str, published: dt.date | str | None = None,
+                speaker: str | None = None) -> "Extraction":
+        """Statements of one article plus its coverage (sentences, sentences naming a country)."""
         on = dt.date.fromisoformat(published) if isinstance(published, str) else published
         ctx = _Context(speaker=speaker)
         out: list[Statement] = []
-        for index, (a, b) in enumerate(split_sentences(text)):
+        sentences = split_sentences(text)
+        for index, (a, b) in enumerate(sentences):
             sentence = text[a:b]
             found = self._sentence(sentence, on, ctx)
             seen: set[tuple[str, str]] = set()
@@ -342,7 +358,7 @@ class Extractor:
             if found:
                 src, tgt = found[0][0], found[0][1][0]
                 ctx.last_pair = (src.iso3, tgt.iso3)
-        return out
+        return Extraction(out, len(sentences), ctx.sentences_with_country)
 
     # -- one sentence ---------------------------------------------------------------------------
     def _actors(self, s: str, on: dt.date | None, ctx: _Context) -> list[_Actor]:
@@ -506,6 +522,7 @@ class Extractor:
         actors = self._actors(s, on, ctx)
         if not actors:
             return []
+        ctx.sentences_with_country += 1
         results: list[tuple[_Actor, list[_Actor], tuple[int, int], str]] = []
         consumed: set[int] = set()  # ids of actors already used as a nested statement's target
 

@@ -70,10 +70,11 @@ def extract(store, extractor=None) -> tuple[int, int]:
     version = extractor.version
     n_articles = n_statements = 0
     for article_id, text, published in store.articles_to_extract(version):
-        statements = extractor.extract(article_id, text, published)
-        store.save_statements(article_id, version, statements)
+        result = extractor.analyse(article_id, text, published)
+        store.save_statements(article_id, version, result.statements, result.n_sentences,
+                              result.n_sentences_with_country)
         n_articles += 1
-        n_statements += len(statements)
+        n_statements += len(result.statements)
     store.set_meta("extractor", version)
     return n_articles, n_statements
 

@@ -267,6 +267,23 @@ class _Week:
             self.directed = d.sort_values(["source", "target"]) if len(d) else None
         self.png = _chart_png(idx, self.ranked, self.start, all_alerts)
 
+    @property
+    def coverage(self) -> str:
+        """Articles, statements, countries, and the share of sentences naming no country."""
+        in_week = [a for a in self.articles.values()
+                   if self.start <= pd.Timestamp(a.get("published")) <= self.end]
+        text = (f"{_count(len(in_week) or len(self.article_rows), 'article')}, "
+                f"{_count(len(self.statements), 'statement')}, "
+                f"{_count(len(self.countries), 'country')}: {', '.join(self.countries)}.")
+        sentences = [a.get("n_sentences") for a in in_week]
+        if sentences and all(n is not None and n == n for n in sentences):
+            total = int(sum(sentences))
+            named = int(sum(a.get("n_sentences_with_country") or 0 for a in in_week))
+            if total:
+                text += (f" {total - named} of {total} sentences ({(total - named) / total:.0%})"
+                         " name no country the tracker could resolve.")
+        return text
+
     def pair_statements(self, a: str, b: str) -> pd.DataFrame:
         s = self.statements
         return s[(s["country_a"] == a) & (s["country_b"] == b)]
@@ -289,7 +306,9 @@ def _day(value: object) -> str:
 
 def _count(n: object, noun: str) -> str:
     n = int(n)
-    return f"{n} {noun}" + ("" if n == 1 else "s")
+    if n == 1:
+        return f"{n} {noun}"
+    return f"{n} {noun[:-1]}ies" if noun.endswith("y") else f"{n} {noun}s"
 
 
 def _band(row: dict) -> str:
@@ -308,8 +327,7 @@ def _render_html(w: _Week) -> str:
     add(f'<p class="muted">ISO week {_h(w.week)}: {_h(w.date_range)}</p>')
 
     add("<h2>Coverage</h2>")
-    add(f"<p>{len(w.article_rows)} articles, {len(w.statements)} statements, "
-        f"{len(w.countries)} countries: {_h(', '.join(w.countries))}.</p>")
+    add(f"<p>{_h(w.coverage)}</p>")
 
     add("<h2>Pairs ranked by index</h2>")
     add('<table class="ranking"><thead><tr><th>#</th><th>pair</th><th>index</th><th>band</th>'
@@ -402,8 +420,7 @@ def _render_md(w: _Week, png_name: str) -> str:
     out: list[str] = []
     out += [f"# {md_escape(w.title)}", "", f"ISO week {md_escape(w.week)}: {md_escape(w.date_range)}", ""]
     out += ["## Coverage", "",
-            f"{len(w.article_rows)} articles, {len(w.statements)} statements, {len(w.countries)} countries: "
-            f"{md_escape(', '.join(w.countries))}.", ""]
+            md_escape(w.coverage), ""]
     out += ["## Pairs ranked by index", ""]
     out += _md_table(["#", "pair", "index", "band", "statements", "change vs previous week"], (
         [str(i), md_escape(r["pair"]), _fmt(r["index"]), md_escape(_band(r)),

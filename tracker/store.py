@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from tracker.extract import Statement
     from tracker.ingest import Article
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
@@ -44,6 +44,8 @@ CREATE TABLE IF NOT EXISTS extractions (
     extractor TEXT NOT NULL,
     n_statements INTEGER NOT NULL,
     done_at TEXT NOT NULL,
+    n_sentences INTEGER,               -- coverage: sentences, and those naming a country
+    n_sentences_with_country INTEGER,
     PRIMARY KEY (article_id, extractor)
 );
 CREATE TABLE IF NOT EXISTS statements (
@@ -171,7 +173,8 @@ class Store:
 
     # -- statements ---------------------------------------------------------------------------
     def save_statements(self, article_id: str, extractor: str,
-                        statements: Sequence["Statement"]) -> None:
+                        statements: Sequence["Statement"], n_sentences: int | None = None,
+                        n_sentences_with_country: int | None = None) -> None:
         """Store one article's statements and mark it extracted, in one transaction."""
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         with self.db:
@@ -186,8 +189,9 @@ class Store:
                   s.sentence, s.source, s.target, json.dumps(s.source_spans),
                   json.dumps(s.target_spans), s.clause_start, s.clause_end, s.rule,
                   s.source_text, s.target_text) for s in statements])
-            self.db.execute("INSERT OR REPLACE INTO extractions VALUES (?,?,?,?)",
-                            (article_id, extractor, len(statements), now))
+            self.db.execute("INSERT OR REPLACE INTO extractions VALUES (?,?,?,?,?,?)",
+                            (article_id, extractor, len(statements), now, n_sentences,
+                             n_sentences_with_country))
 
     def statements_to_score(self, extractor: str, model: str) -> list[dict]:
         """Statements of ``extractor`` without a score from ``model``, with their clause text and
@@ -254,12 +258,16 @@ class Store:
         return frame
 
     def articles_frame(self) -> "pd.DataFrame":
-        """``article_id, external_id, url, title, outlet, published, date_method, origin``."""
+        """``article_id, external_id, url, title, outlet, published, date_method, origin,
+        n_sentences, n_sentences_with_country`` (coverage under the latest extractor)."""
         import pandas as pd
 
         frame = pd.read_sql_query(
-            "SELECT id AS article_id, external_id, url, title, outlet, published, date_method, "
-            "origin FROM articles ORDER BY published, id", self.db)
+            "SELECT a.id AS article_id, a.external_id, a.url, a.title, a.outlet, a.published, "
+            "a.date_method, a.origin, e.n_sentences, e.n_sentences_with_country FROM articles a "
+            "LEFT JOIN extractions e ON e.article_id = a.id AND e.extractor = "
+            "(SELECT value FROM meta WHERE key = 'extractor') ORDER BY a.published, a.id",
+            self.db)
         frame["published"] = pd.to_datetime(frame["published"])
         return frame
 
