@@ -121,6 +121,8 @@ TRIGGER = re.compile(rf"(?<![-'])\b(?:(?:has|have|had|was|were|is|are|will|would
                      rf"vowed|vows|sought|seeks|wants|wanted|set|about|due|going|expected|"
                      rf"ready|moved|moves)\s+to)\s+)*"
                      rf"(?P<verb>{SPEECH}|{ACTION})\b")
+NOT_MUTUAL = re.compile(r"\b(?:refused|refuses|declined|failed|postponed|cancell?ed|did not|"
+                        r"didn't|not)\s+(?:to\s+)?$")
 PASSIVE_AUX = re.compile(r"\b(?:was|were|is|are|been|being)\s+(?:\w+ly\s+)?\S+$")
 IRREGULAR_PP = {"struck", "hit", "sent", "held", "shot down", "cut", "met", "told", "seized",
                 "given", "shelled", "bombed", "killed"}
@@ -563,63 +565,52 @@ class Extractor:
                 # In a speech every sentence is the speaker's, unless a state is its subject.
                 subjects = [_Actor(c0, c0, ctx.speaker, "", True, resolved="speaker-implicit")]
                 rule = "speech:speaker"
-            src = subjects[0]
             joint = bool(verb and JOINT_VERBS.match(verb))
+            verb_at = c0 + max(s[c0:c1].find(verb), 0) if verb else c0
+            # "refused to meet Greece" is not mutual.
+            one_sided = bool(joint and NOT_MUTUAL.search(s[c0:verb_at]))
             for src in subjects:
                 targets = self._targets(s, c0, c1, clause_actors, src, verb, obj, consumed)
                 by_country: dict[str, list[_Actor]] = {}
                 for t in targets:
                     if not any(t is x for x in subjects):
                         by_country.setdefault(t.iso3, []).append(t)
-                for iso3, group in by_country.items():
+                for group in by_country.values():
                     results.append((src, group, (c0, c1), rule))
-                    # "signed an accord to supply Gondor" or "refused to meet": not mutual.
-                    mutual = joint and not re.search(
-                        r"\bto\s", s[c0 + trig_end(s[c0:c1], verb):group[0].start]) \
-                        and not re.search(r"\b(?:refused|refuses|declined|failed|postponed|"
-                                          r"cancell?ed|did not|didn't|not)\s+(?:to\s+)?$",
-                                          s[c0:c0 + max(s[c0:c1].find(verb), 0)])
-                    if mutual and len(by_country) == 1:
+                    # "signed an accord to supply Gondor": the counterpart of a purpose clause.
+                    mutual = joint and not one_sided and len(by_country) == 1 and not re.search(
+                        r"\bto\s", s[verb_at + len(verb):group[0].start])
+                    if mutual:
                         results.append((group[0], [src], (c0, c1),
                                         rule.replace(":", ":joint-", 1)))
                 if joint and len(subjects) > 1:
                     # "A and B signed an agreement": both directions between the subjects.
                     for other in subjects:
                         if other.iso3 != src.iso3:
-                            results.append((src, [other], (c0, c1), rule.replace(":", ":joint-", 1)))
-            src = subjects[0]
+                            results.append((src, [other], (c0, c1),
+                                            rule.replace(":", ":joint-", 1)))
             if kind in ("main", "continued"):
-                prev_subject = src
-            if kind == "main" and src.iso3:
-                ctx.last_subject_country = src.iso3
+                prev_subject = subjects[0]
+            if kind == "main" and subjects[0].iso3:
+                # The subject country of this sentence is the "Its" of the next.
+                ctx.last_subject_country = subjects[0].iso3
         # "the two countries" means the dyad this sentence is about, else the previous one.
         if results:
             pair = (results[0][0].iso3, results[0][1][0].iso3)
-            refs = [a for a in actors if a.resolved == "pair"]
-            for ref, iso3 in zip(refs[::2], pair):
-                ref.iso3 = iso3
-            for ref, iso3 in zip(refs[1::2], pair[1:]):
-                ref.iso3 = iso3
+            for i, ref in enumerate(a for a in actors if a.resolved == "pair"):
+                ref.iso3 = pair[i % 2]
         # Relations: "cooperation between Moscow and Pyongyang" -> both directions.
         for m in RELATION.finditer(s):
             after = [a for a in actors if a.start >= m.end() and a.start - m.end() < 40]
-            if len(after) >= 2 and " and " in s[after[0].end:after[1].start] \
-                    and after[0].iso3 != after[1].iso3:
-                np_end = after[1].end
+            if len(after) >= 2 and after[0].resolved == after[1].resolved == "pair":
                 a, b = after[0], after[1]
-                word = m.group(0).split()[0].lower()
-                start = _np_start(s, m.start())
-                results.append((a, [b], (start, np_end), f"relation:{word}"))
-                results.append((b, [a], (start, np_end), f"relation:{word}"))
-            elif after and after[0].resolved == "pair":
-                pair = [a for a in after if a.resolved == "pair"][:2]
-                if len(pair) == 2:
-                    word = m.group(0).split()[0].lower()
-                    start = _np_start(s, m.start())
-                    results.append((pair[0], [pair[1]], (start, pair[1].end), f"relation:{word}"))
-                    results.append((pair[1], [pair[0]], (start, pair[1].end), f"relation:{word}"))
-
-        # A subject country of this sentence is the "Its" of the next.
+            elif len(after) >= 2 and " and " in s[after[0].end:after[1].start] \
+                    and after[0].iso3 != after[1].iso3:
+                a, b = after[0], after[1]
+            else:
+                continue
+            span, rule = (_np_start(s, m.start()), b.end), f"relation:{m.group(0).split()[0].lower()}"
+            results += [(a, [b], span, rule), (b, [a], span, rule)]
         return sorted(results, key=lambda r: _rank(r[3]))
 
     def _source(self, s, c0, c1, clause_actors, kind, subject_hint):
@@ -736,12 +727,6 @@ def _coordinated(s: str, first: _Actor, actors: list[_Actor]) -> list[_Actor]:
         elif a.start > group[-1].end:
             break
     return group
-
-
-def trig_end(text: str, verb: str) -> int:
-    """End offset of the first occurrence of ``verb`` in ``text`` (0 if absent)."""
-    i = text.find(verb)
-    return i + len(verb) if i >= 0 else 0
 
 
 def _rank(rule: str) -> int:

@@ -98,7 +98,8 @@ _LABEL_PATTERNS = {
 }
 
 
-def _check_period(period: object) -> str:
+def check_period(period: object) -> str:
+    """``period`` if it is one of W, M, Q, Y; else a one-line error naming ``--period``."""
     if period not in PERIODS:
         raise errors.invalid_choice("--period", period, PERIODS)
     return str(period)
@@ -125,7 +126,7 @@ def period_label(dates, period: str = "W") -> tuple[pd.Index, pd.DatetimeIndex]:
     >>> labels[0], str(starts[0].date())
     ('2024-W05', '2024-01-29')
     """
-    period = _check_period(period)
+    period = check_period(period)
     d = pd.DatetimeIndex(pd.to_datetime(dates)).normalize()
     if period == "W":
         iso = d.isocalendar()
@@ -364,7 +365,7 @@ class RelationshipIndex(BaseEstimator):
 
     # -- parameters -------------------------------------------------------------------------
     def _check_params(self) -> None:
-        _check_period(self.period)
+        check_period(self.period)
         k0 = self.prior_strength
         if not isinstance(k0, (int, float)) or not math.isfinite(k0) or k0 <= 0:
             raise errors.TrackerError(f"prior_strength {k0!r} is invalid; use a number > 0.")

@@ -144,9 +144,9 @@ def build_index(store, period: str = "W", directed: bool = False, **params):
 
     Returns the fitted estimator; its ``results_`` is the Index DataFrame.
     """
-    from tracker.index import RelationshipIndex, _check_period
+    from tracker.index import RelationshipIndex, check_period
 
-    _check_period(period)
+    check_period(period)
     frame = store.statements_frame()
     if frame.empty:
         raise TrackerError(f"--db {store.path}: no scored statements yet; run `tracker run "
