@@ -75,8 +75,8 @@ def main() -> None:
           f"{model.config.get('kind')} (epoch {model.config.get('selected_epoch')}), "
           f"{n_threads()} threads on {os.cpu_count()} CPUs, load average {load:.1f} at the end "
           f"(other processes slow small batches most)\n")
-    print(f"| network | one at a time (stmt/s) | batch 64, sorted (stmt/s) | ratio |")
-    print(f"|---|---|---|---|")
+    print("| network | one at a time (stmt/s) | batch 64, sorted (stmt/s) | ratio |")
+    print("|---|---|---|---|")
     for name, single, batched in rows:
         print(f"| {name} | {single:.0f} | {batched:.0f} | {batched / single:.1f}x |")
     print(f"\nbf16 batched vs fp32 one at a time: {rows[1][2] / rows[0][1]:.1f}x")

@@ -48,7 +48,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tracker.actors import (Gazetteer, country3, parse_petr_actors,  # noqa: E402
-                            petr_surface_forms, petr_tables)
+                            petr_tables)
 from tracker.extract import Extractor  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tracker.actors import petr_surface_forms
+
 _PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "eval_extract.py"
 _spec = importlib.util.spec_from_file_location("eval_extract", _PATH)
 ev = importlib.util.module_from_spec(_spec)
@@ -131,7 +133,7 @@ THE_SHIRE  [FRO/BIL/SAM]
     assert "FRO" in by and "HOB" in by
     assert {o["name"] for o in officials} == {"Gollum"}
     assert skipped["code not 3 letters"] == 1
-    assert ev.petr_surface_forms("THE_HERMIT_KINGDOM") == ["The Hermit Kingdom",
+    assert petr_surface_forms("THE_HERMIT_KINGDOM") == ["The Hermit Kingdom",
                                                            "the Hermit Kingdom"]
 
 

@@ -311,3 +311,16 @@ def test_alerts_flag_a_real_shift_only():
 def test_no_alert_for_noise_with_few_statements():
     df = make_statements([("USA", "CHN", 0, 0.3, 1.0), ("USA", "CHN", 8, -0.3, 1.0)])
     assert RelationshipIndex().fit(df).alerts().empty
+
+
+def test_duplicate_statement_ids_are_a_clear_error():
+    import pandas as pd
+
+    from tracker.errors import TrackerError
+    from tracker.index import RelationshipIndex
+
+    st = pd.DataFrame({"statement_id": [7, 7], "published": pd.to_datetime(["2024-02-01"] * 2),
+                       "source": ["USA", "CHN"], "target": ["CHN", "USA"], "tone": [-0.5, 0.2],
+                       "confidence": [0.9, 0.8], "sentence": ["a", "b"]})
+    with pytest.raises(TrackerError, match="statement_id 7 occurs more than once"):
+        RelationshipIndex().fit(st)

@@ -407,7 +407,7 @@ def petr_tables(entries: list[DictEntry]) -> tuple[list[dict], list[dict], dict[
         dated = [c for c in codes if c[2] or c[3]]
         if dated:
             rows = dated + [c for c in codes if not (c[2] or c[3])]
-            for code, c3, start, end in rows:
+            for _, c3, start, end in rows:
                 officials.append({"name": names[0], "aliases": "|".join(names[1:]), "iso3": c3,
                                   "role": "leader", "start": start.isoformat() if start else "",
                                   "end": end.isoformat() if end else "", "gender": ""})
@@ -416,7 +416,7 @@ def petr_tables(entries: list[DictEntry]) -> tuple[list[dict], list[dict], dict[
             continue
         code, c3, _, _ = codes[0]
         b = bucket(c3)
-        for i, n in enumerate(names):
+        for n in names:
             stem_of_other = any(o != n and len(o) < len(n) and o[:4].lower() == n[:4].lower()
                                 for o in b["name"] + b["aliases"] + names)
             if len(code) > 3:

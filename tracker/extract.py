@@ -157,8 +157,9 @@ SUBORDINATE_START = re.compile(
     r"On|During|Ahead of|Until|Because|If|Unlike|With|Without|Earlier|Later|Last|This|Meanwhile)"
     r"\b[^,]*,\s*")
 ATTRIBUTION = re.compile(
-    rf",\s*(?!which|who|whom|but|while|and|that)(?:(?:indicated|said|announced|according to|"
-    rf"reported|stated|added|noted)\b|[^,\"]{{0,80}}?\b(?:said|says|announced|reported|stated|added|noted|told)\b)[^,]*$")
+    r",\s*(?!which|who|whom|but|while|and|that)(?:(?:indicated|said|announced|according to|"
+    r"reported|stated|added|noted)\b|[^,\"]{0,80}?\b(?:said|says|announced|reported|stated|"
+    r"added|noted|told)\b)[^,]*$")
 CLAUSE_BREAK = re.compile(r";\s+|,\s+(?=(?:which|who|whom|while|whereas|but)\b)|"
                           r",\s+(?=and\s+(?:the\s+)?[A-Z])|"
                           r"\s+(?=(?:while|whereas)\b)|,\s+(?=after\b)")

@@ -260,7 +260,6 @@ def _validate_statements(X: object, confidence_weighting: bool) -> pd.DataFrame:
     df = X.copy()
     if df["statement_id"].duplicated().any():
         dup = df.loc[df["statement_id"].duplicated(), "statement_id"].iloc[0]
-        bad = _py(bad)
         raise errors.TrackerError(f"statement_id {_py(dup)!r} occurs more than once; ids must be unique.")
     published = pd.to_datetime(df["published"], errors="coerce")
     if published.isna().any():

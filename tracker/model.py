@@ -153,7 +153,6 @@ def load_encoder(model_dir: str | os.PathLike | None = None, device: str | None 
 
 @functools.lru_cache(maxsize=4)
 def _load_encoder(path: str, device: str):
-    import torch
     from transformers import AutoModel, AutoTokenizer
 
     if device == "cpu":

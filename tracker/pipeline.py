@@ -139,15 +139,16 @@ def statements(store):
     return store.statements_frame()
 
 
-def build_index(store, period: str = "W", directed: bool = False, **params):
+def build_index(store, period: str = "W", directed: bool = False, frame=None, **params):
     """Fit a :class:`~tracker.index.RelationshipIndex` on the stored statements.
 
+    ``frame`` is the statements DataFrame if the caller already read it from ``store``.
     Returns the fitted estimator; its ``results_`` is the Index DataFrame.
     """
     from tracker.index import RelationshipIndex, check_period
 
     check_period(period)
-    frame = store.statements_frame()
+    frame = store.statements_frame() if frame is None else frame
     if frame.empty:
         raise TrackerError(f"--db {store.path}: no scored statements yet; run `tracker run "
                            "PATH` first.")
@@ -175,8 +176,8 @@ def write_reports(store, out_dir: str | Path, weeks: Sequence[str] | None = None
         files = [out / f for f in old.get("files", [])]
         if old.get("state") == state and files and all(f.is_file() for f in files):
             return files, True
-    undirected = build_index(store, "W").results_
-    directed = build_index(store, "W", directed=True).results_
+    undirected = build_index(store, "W", frame=frame).results_
+    directed = build_index(store, "W", directed=True, frame=frame).results_
     files = _write(undirected, frame, store.articles_frame(), out, weeks=weeks,
                    directed_df=directed)
     manifest.write_text(json.dumps({"state": state,

@@ -20,7 +20,6 @@ Run ``tracker train`` / ``tracker evaluate`` (or ``python -m tracker.score train
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import logging
