@@ -27,6 +27,11 @@ converted to temporary TSV files in a temp dir that is removed at the end of the
    their first 3 letters (``GONGOV`` -> ``GON``); codes not starting with 3 letters (``---GOV``,
    ``###``) are dropped. Event codes are ignored. Directed-pair micro P/R/F1.
 4. **The seed article** (``seeds/000_38975f3c750645bc.txt``): all dyads, for the team to judge.
+5. **VOA gold** (``benchmarks/gold/voa_dyads.jsonl``, see its README): the project's own
+   sentence-level annotation of whole VOA stories, made by readers who never saw the extractor's
+   output. Whole articles are extracted (context matters) and compared sentence by sentence;
+   pairs marked "uncertain" count neither way. ``dev`` rows may guide rule changes; ``test``
+   rows never have their errors printed.
 """
 from __future__ import annotations
 
@@ -394,6 +399,58 @@ def run_unscon(data: Path):
             "n_statements": sum(len(s) for s in sts)}
 
 
+GOLD_VOA = ROOT / "benchmarks" / "gold" / "voa_dyads.jsonl"
+
+
+def load_voa_gold(path: Path = GOLD_VOA) -> list[dict]:
+    """The project's own gold dyads for whole VOA stories: one row per sentence (article id,
+    sentence index and offsets, ``dyads``, ``uncertain``; no text: it is read from the data)."""
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def voa_gold_sets(rows: list[dict]) -> tuple[list[set[Pair]], list[set[Pair]]]:
+    """Gold pairs and "uncertain" pairs (counted neither right nor wrong) per sentence."""
+    gold = [{tuple(p) for p in r["dyads"]} for r in rows]
+    unsure = [{tuple(p) for p in r.get("uncertain", ())} - g for r, g in zip(rows, gold)]
+    return gold, unsure
+
+
+def run_voa_gold(data: Path, path: Path = GOLD_VOA, part: str = "all") -> Run:
+    """Whole articles extracted (context matters), compared sentence by sentence.
+
+    ``part``: "dev" (rows whose errors the team has read and may change rules for), "test"
+    (rows whose errors are never printed: only their totals) or "all".
+    """
+    from tracker.ingest import read_articles
+
+    rows = [r for r in load_voa_gold(path) if part in ("all", r["part"])]
+    keep = set(r["article_id"] for r in rows)
+    articles = {a.id: a for a in read_articles([data / "voa" / "voa_stories.jsonl"])}
+    ex = Extractor()
+    by_sentence, secs = {}, 0.0
+    for article_id in dict.fromkeys(r["article_id"] for r in rows):
+        art = articles[article_id]
+        t = time.perf_counter()
+        found = ex.extract(art.id, art.text, art.published)
+        secs += time.perf_counter() - t
+        for st in found:
+            by_sentence.setdefault((art.id, st.sentence_index), []).append(st)
+    texts, sts = [], []
+    for r in rows:
+        text = articles[r["article_id"]].text
+        texts.append(text[r["start"]:r["end"]])
+        found = by_sentence.get((r["article_id"], r["sentence_index"]), [])
+        if found and (found[0].sentence_start, found[0].sentence_end) != (r["start"], r["end"]):
+            raise SystemExit(f"{path}: sentence {r['article_id']}/{r['sentence_index']} no "
+                             "longer matches the sentence splitter; re-annotate or re-align.")
+        sts.append(found)
+    gold, unsure = voa_gold_sets(rows)
+    pred = [{(s.source, s.target) for s in found} - u for found, u in zip(sts, unsure)]
+    notes = [f"{len(keep)} articles ({part}), {sum(1 for g in gold if g)} sentences with gold "
+             f"pairs, {sum(len(u) for u in unsure)} uncertain pairs not counted"]
+    return Run(f"VOA gold ({part})", texts, gold, pred, sts, secs, notes)
+
+
 def run_seed(path: Path = SEED):
     from tracker.ingest import read_articles
 
@@ -469,6 +526,9 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
 
     runs = [run_plover(args.data), run_petrarch(args.data)]
+    if GOLD_VOA.is_file():
+        runs += [r for r in (run_voa_gold(args.data, part=p) for p in ("dev", "test"))
+                 if r.sentences]
     u = run_unscon(args.data)
 
     print("Directed-pair extraction accuracy (micro over sentences; evaluation-only sets)\n")
@@ -509,7 +569,8 @@ def main(argv=None) -> None:
 
     if args.errors:
         for r in runs:
-            print_errors(r, args.errors)
+            if r.name != "VOA gold (test)":  # the held-out part: totals only, never its errors
+                print_errors(r, args.errors)
         print_unscon_errors(u, args.errors)
 
 

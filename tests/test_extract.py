@@ -138,3 +138,20 @@ def test_speech_mode_attributes_sentences_to_the_speaker():
     implicit = [s for s in got if s.rule == "speech:speaker"]
     assert implicit and all(s.source_spans == () for s in implicit)
     assert Extractor().extract("u", text, "2023-09-20") == []
+
+
+def test_its_refers_to_the_subject_of_a_one_country_sentence():
+    text = ("China launched a new satellite on Monday. Its foreign ministry criticized Japan "
+            "for the protest.")
+    assert dyads(Extractor().extract("a", text)) == {("CHN", "JPN")}
+
+
+def test_workers_give_the_same_statements_in_the_same_order(shared_data):
+    articles = list(read_articles([shared_data / "voa" / "voa_stories.jsonl"]))[:40]
+    items = [(a.id, a.text, a.published) for a in articles]
+    ex = Extractor()
+    serial = list(ex.analyse_many(items, workers=1))
+    parallel = list(ex.analyse_many(items, workers=2, chunksize=3))
+    assert [i for i, _ in parallel] == [a.id for a in articles]
+    assert parallel == serial
+    assert sum(len(r.statements) for _, r in serial) > 50

@@ -107,3 +107,11 @@ def test_report_shows_coverage(seed_run):
     coverage = md.split("## Coverage", 1)[1].split("##", 1)[0]
     assert re.search(r"1 article, \d+ statements, 5 countries", coverage)
     assert re.search(r"\d+ of \d+ sentences \(\d+%\) name no country", coverage)
+
+
+def test_bad_worker_count_is_one_clear_error(monkeypatch):
+    monkeypatch.setenv("TRACKER_WORKERS", "two")
+    with pytest.raises(pipeline.TrackerError, match="TRACKER_WORKERS='two'"):
+        pipeline.default_workers()
+    monkeypatch.setenv("TRACKER_WORKERS", "3")
+    assert pipeline.default_workers() == 3

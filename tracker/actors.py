@@ -135,6 +135,7 @@ class Gazetteer:
         #: Changes whenever the actor data changes, so stored extractions can be redone.
         self.fingerprint = digest.hexdigest()[:12]
         self._index = self._compile()
+        self._anchors = self._compile_anchors()
 
     @classmethod
     def with_user_files(cls, files: Sequence[Path]) -> "Gazetteer":
@@ -210,10 +211,24 @@ class Gazetteer:
                 index.setdefault(first.group(0), set()).add(len(form))
         return {word: sorted(lengths, reverse=True) for word, lengths in index.items()}
 
+    def _compile_anchors(self) -> frozenset[str]:
+        """One distinctive word of every form ("House" of "the White House"): a text holding
+        none of them holds no form, which one C-level set test tells."""
+        anchors = set()
+        for form in self._all_forms:
+            words = _WORD.findall(form)
+            if words:
+                anchors.add(max((w for w in words if w.lower() not in _ANCHOR_SKIP),
+                                key=len, default=words[0]))
+        return frozenset(anchors)
+
     def _matches(self, text: str):
         """``(start, end, form)`` of the forms in ``text``: longest first, left to right, never
         overlapping, and only at word boundaries (no letter, digit or hyphen on either side;
         forms such as "U.S." end in punctuation, so the end is checked, not ``\\b``)."""
+        # Most sentences hold no form at all: one C-level set intersection rules them out.
+        if self._anchors.isdisjoint(_WORD.findall(text)):
+            return
         pos = 0
         forms, n = self._all_forms, len(text)
         for word in _WORD.finditer(text):
@@ -235,6 +250,10 @@ class Gazetteer:
     def country_name(self, iso3: str) -> str:
         """The common English name of ``iso3`` (the code itself if unknown)."""
         return str(self.countries.get(iso3, {}).get("name") or iso3)
+
+    def is_form(self, text: str) -> bool:
+        """Whether ``text`` is exactly one of the known country or official forms."""
+        return text in self._all_forms
 
     def is_country(self, iso3: str) -> bool:
         return iso3 in self.countries
@@ -281,6 +300,7 @@ class Gazetteer:
 
 
 _WORD = re.compile(r"\w+")
+_ANCHOR_SKIP = {"the", "of", "and", "a", "an", "de", "la", "le", "du", "des", "el", "al"}
 _NONSTATE_AFTER = re.compile(
     r"\s+(?:Post|Times|Journal|Tech|University|State University|Institute|Street Journal|"
     r"Peninsula|Sea|Strait|Gulf|Basin|Square|Airport|Stock Exchange|Capitals|Nationals|"

@@ -69,6 +69,8 @@ ROLE_WORDS = {
     "soldiers", "tanks", "aircraft", "jets", "warplanes", "helicopters", "warships", "police",
     "junior", "sides", "drones", "navy", "marines", "artillery", "border", "guards",
     "her", "their", "new", "former", "acting", "outgoing", "incoming", "then",
+    "senator", "senators", "congressman", "congresswoman", "congressmen", "legislators",
+    "lawmaker", "parliamentarians", "mps",
 }
 # Heads that make an adjective (or a country) an actor: "Russian diplomacy", "China's ministry".
 ACTOR_HEADS = ROLE_WORDS - {
@@ -114,8 +116,12 @@ ACTION = (r"visited|visits|visit|met|meets|meet|summoned|summons|summon|sanction
           r"signing|imposing|threatening|accusing|urging|condemning|criticizing|criticising|"
           r"invade|attack|strike|impose|send|supply|provide|expel|recall|host|help|helped|"
           r"helps|aided|assisted|funded|financed|negotiated|negotiates|"
-          r"mediated|brokered|protect|protected|defended|invited|hosted|ousted|recaptured")
-TRIGGER = re.compile(rf"(?<![-'])\b(?:(?:has|have|had|was|were|is|are|will|would|could|may|might|"
+          r"mediated|brokered|protect|protected|defended|invited|hosted|ousted|recaptured|"
+          r"travel to|travels to|traveled to|travelled to|traveling to|travelling to|flew to|"
+          r"flies to|hand over|handed over|hands over|ceded|cede|cedes|transferred|"
+          r"finalized|finalised|finalize|finalise")
+TRIGGER = re.compile(rf"(?<![-'])\b(?:(?:has|have|had|was|were|is|are|be|been|being|will|would|"
+                     rf"could|may|might|"
                      rf"also|again|reportedly|recently|repeatedly|this year|on \w+day|"
                      rf"(?:continued|continues|decided|decides|agreed|agrees|planned|plans|"
                      rf"vowed|vows|sought|seeks|wants|wanted|set|about|due|going|expected|"
@@ -123,7 +129,7 @@ TRIGGER = re.compile(rf"(?<![-'])\b(?:(?:has|have|had|was|were|is|are|will|would
                      rf"(?P<verb>{SPEECH}|{ACTION})\b")
 NOT_MUTUAL = re.compile(r"\b(?:refused|refuses|declined|failed|postponed|cancell?ed|did not|"
                         r"didn't|not)\s+(?:to\s+)?$")
-PASSIVE_AUX = re.compile(r"\b(?:was|were|is|are|been|being)\s+(?:\w+ly\s+)?\S+$")
+PASSIVE_AUX = re.compile(r"\b(?:was|were|is|are|be|been|being)\s+(?:\w+ly\s+)?\S+$")
 IRREGULAR_PP = {"struck", "hit", "sent", "held", "shot down", "cut", "met", "told", "seized",
                 "given", "shelled", "bombed", "killed"}
 JOINT_VERBS = re.compile(r"^(?:met|meets|meet|signed|signs|sign|forged|forges|held|holds|"
@@ -142,14 +148,19 @@ POSSESSIVE_NOMINAL = re.compile(r"'s\s+(?:\w+\s+){0,2}?(?:statement|remarks|comm
                                 r"description|accusations?|warning|condemnation|protest|praise|"
                                 r"call|threats?|offer|request|demand|pledge)\s+(?:of|against|"
                                 r"toward|towards|to|on)\s+")
-RELATION = re.compile(r"\b(?:cooperation|co-operation|ties|relations|exchanges|tensions?|"
-                      r"dispute|talks|rivalry|friendship|partnership|alliance|trade|conflict|"
+RELATION = re.compile(r"\b(?i:cooperation|co-operation|ties|relations|exchanges|tensions?|"
+                      r"dispute|talks|negotiations|agreements?|deals?|accords?|contacts|"
+                      r"rivalry|friendship|partnership|alliance|trade|conflict|"
                       r"rapprochement|standoff|feud|row|war|clashes|dialogue|summit)\s+"
                       r"(?:between|among)\s+")
+# "en route to Jeddah, Saudi Arabia": a country after a city names the place.
+CITY_BEFORE = re.compile(r"\b(?:in|at|to|near)\s+(?P<city>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2}),"
+                         r"\s+$")
 # Contexts that make a mention a place, a war or a topic, not a target.
 TOPIC_BEFORE = re.compile(
     r"(?:\b(?:war|wars|invasion|conflict|fighting|crisis|situation|election|elections)\s+"
-    r"(?:in|of|on|over)\s+(?:the\s+)?|\b(?:in|at|near|from|across|inside|outside|throughout)\s+"
+    r"(?:in|of|on|over)\s+(?:the\s+)?|\b(?:border|borders|frontier)\s+with\s+|"
+    r"\b(?:in|at|near|from|across|inside|outside|throughout)\s+"
     r"(?:the\s+)?(?:capital\s+|city\s+of\s+)?|\b(?:over|regarding|concerning)\s+(?:the\s+)?)$",
     re.I)
 SUBORDINATE_START = re.compile(
@@ -162,7 +173,7 @@ ATTRIBUTION = re.compile(
     r"added|noted|told)\b)[^,]*$")
 CLAUSE_BREAK = re.compile(r";\s+|,\s+(?=(?:which|who|whom|while|whereas|but)\b)|"
                           r",\s+(?=and\s+(?:the\s+)?[A-Z])|"
-                          r"\s+(?=(?:while|whereas)\b)|,\s+(?=after\b)")
+                          r"\s+(?=(?:while|whereas)\b)|,?\s+(?=after\b)")
 PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 PREPOSITION_BEFORE = re.compile(r"\b(?:of|with|to|from|for|against|in|on|at|about|toward|"
                                 r"towards|between|over|into|than|like|near)\s+(?:the\s+)?$")
@@ -177,7 +188,9 @@ PLACE_NOUNS = re.compile(r"\s+(?:border|borders|city|cities|town|towns|village|v
                          r"coastline|port|ports|island|islands|airspace|soil|capital|frontier|"
                          r"mainland|peninsula|countryside|airport|language|currency|economy|"
                          r"market|markets|stocks|shares|companies|company|firm|firms|airline|"
-                         r"airliner|cuisine|team|club|league)\b")
+                         r"airliner|cuisine|team|club|league|channel|channels|television|TV|"
+                         r"radio|newspaper|newspapers|broadcaster|media|magazine|outlet|"
+                         r"outlets)\b")
 GROUP_NOUNS = re.compile(r"\s+(?:rebels?|militants?|guerrillas?|separatists?|insurgents?|"
                          r"opposition|protesters?|demonstrators?|dissidents?|exiles?|gangs?|"
                          r"cartels?|fans?|voters|students|refugees|migrants)\b")
@@ -363,6 +376,26 @@ class Extractor:
                 ctx.last_pair = (src.iso3, tgt.iso3)
         return Extraction(out, len(sentences), ctx.sentences_with_country)
 
+    def analyse_many(self, items, workers: int = 1, chunksize: int = 8):
+        """``(article_id, Extraction)`` for each ``(article_id, text, published)`` of ``items``,
+        in order.
+
+        With ``workers`` > 1 the articles are spread over that many processes (articles are
+        independent; the gazetteer is shared by fork where the platform has it). The caller
+        stores results as they come, so an interrupted run keeps every article already
+        yielded.
+        """
+        if workers <= 1:
+            for article_id, text, published in items:
+                yield article_id, self.analyse(article_id, text, published)
+            return
+        import multiprocessing as mp
+
+        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+        with mp.get_context(method).Pool(workers, initializer=_set_worker,
+                                         initargs=(self,)) as pool:
+            yield from pool.imap(_analyse_item, items, chunksize)
+
     # -- one sentence ---------------------------------------------------------------------------
     def _actors(self, s: str, on: dt.date | None, ctx: _Context) -> list[_Actor]:
         """Country actor phrases in sentence ``s``, with back-references resolved."""
@@ -396,6 +429,8 @@ class Extractor:
                 taken.append((m.start(), m.end()))
         for name, (iso3, gender) in list(ctx.persons.items()):
             surname = name.split()[-1]
+            if surname not in s:
+                continue
             for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", s):
                 if free(m.start(), m.end()):
                     actors.append(_Actor(m.start(), m.end(), iso3, surname, True, name, gender,
@@ -463,6 +498,9 @@ class Extractor:
             return _Actor(start, end, m.iso3 or "", s[start:end], False, excluded="group")
         if m.kind == "adjective" and PLACE_NOUNS.match(s, end):
             return _Actor(start, end, m.iso3 or "", s[start:end], False, excluded="place")
+        city = CITY_BEFORE.search(s, max(0, start - 60), start)
+        if city and not self.gaz.is_form(city.group("city")):
+            return _Actor(start, end, m.iso3 or "", s[start:end], False, excluded="place")
         is_actor = m.kind != "adjective"
         if not is_actor and m.text.endswith("s") and TRIGGER.match(s, _skip_space(s, end)):
             # A plural demonym right before a verb acts: "Palestinians blamed Israel".
@@ -471,9 +509,8 @@ class Extractor:
         pos = end
         if s.startswith("'s", pos):
             pos += 2
-        words = list(WORD.finditer(s, pos))
         last_role_end = None
-        for w in words:
+        for w in WORD.finditer(s, pos):
             gap = s[pos:w.start()]
             if gap.strip() not in ("",) or "\n" in gap:
                 break
@@ -526,6 +563,16 @@ class Extractor:
         if not actors:
             return []
         ctx.sentences_with_country += 1
+        countries = {a.iso3 for a in actors}
+        if ctx.speaker is None and len(countries) < 2 and not any(
+                a.resolved == "pair" for a in actors):
+            # One country can give no dyad (back-references resolve only to countries already
+            # named, and a pair reference stands for two); only "its" of the next sentence is
+            # at stake: the subject, if the sentence opens with an actor of this country.
+            first = actors[0]
+            if first.is_actor and first.start < 60 and TRIGGER.search(s, first.end):
+                ctx.last_subject_country = first.iso3
+            return []
         results: list[tuple[_Actor, list[_Actor], tuple[int, int], str]] = []
         consumed: set[int] = set()  # ids of actors already used as a nested statement's target
 
@@ -706,6 +753,19 @@ class Extractor:
         return out
 
 
+_WORKER: Extractor | None = None
+
+
+def _set_worker(extractor: Extractor) -> None:
+    global _WORKER
+    _WORKER = extractor
+
+
+def _analyse_item(item) -> tuple[str, Extraction]:
+    article_id, text, published = item
+    return article_id, _WORKER.analyse(article_id, text, published)
+
+
 def _quote_spans(s: str) -> list[tuple[int, int]]:
     """Spans between pairs of straight double quotes (ingest normalises curly ones)."""
     marks = [i for i, ch in enumerate(s) if ch == '"']
@@ -758,6 +818,10 @@ def _phrase_end(s: str, i: int) -> int:
     return i + (m.end() if m else 0)
 
 
+# A tail that reports content ("..., said in October that the deal ...") is no attribution.
+_REPORTED = re.compile(r"\bthat\b|\"")
+
+
 def _clauses(s: str):
     """Cut a sentence into clauses: a list of ((start, end), kind)."""
     # Leading adjunct and trailing attribution.
@@ -768,7 +832,7 @@ def _clauses(s: str):
         out.append(((0, m.end()), "adjunct"))
         c0 = m.end()
     tail = ATTRIBUTION.search(s, c0)
-    if tail and tail.start() > c0:
+    if tail and tail.start() > c0 and not _REPORTED.search(s, tail.start()):
         out.append(((tail.start(), len(s)), "attribution"))
         c1 = tail.start()
     cuts = [c0]
@@ -776,7 +840,7 @@ def _clauses(s: str):
     for b in CLAUSE_BREAK.finditer(s, c0, c1):
         nxt = s[b.end():b.end() + 10].split(" ")[0].lower()
         cuts.append(b.end())
-        kinds.append({"which": "which", "who": "who", "whom": "which", "after": "adjunct"}
+        kinds.append({"which": "which", "who": "who", "whom": "which", "after": "after"}
                      .get(nxt, "continued"))
     cuts.append(c1)
     for i, kind in enumerate(kinds):

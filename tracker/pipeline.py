@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -62,15 +63,37 @@ def ingest(store, paths: Iterable[str | Path], date: str | None = None) -> tuple
     return store.add_articles(read_articles(list(paths), date=date))
 
 
-def extract(store, extractor=None) -> tuple[int, int]:
-    """Extract statements from articles not yet extracted; return ``(articles, statements)``."""
+def default_workers() -> int:
+    """Extraction processes: ``TRACKER_WORKERS`` if set, else the CPU count."""
+    raw = os.environ.get("TRACKER_WORKERS", "").strip()
+    if not raw:
+        return os.cpu_count() or 1
+    if not raw.isdigit() or int(raw) < 1:
+        raise TrackerError(f"TRACKER_WORKERS={raw!r} is not a positive whole number; set it to "
+                           "the number of extraction processes (e.g. 2) or unset it.")
+    return int(raw)
+
+
+#: Below this many articles extraction stays in one process (starting workers costs more).
+PARALLEL_FROM = 200
+
+
+def extract(store, extractor=None, workers: int | None = None) -> tuple[int, int]:
+    """Extract statements from articles not yet extracted; return ``(articles, statements)``.
+
+    ``workers``: processes to spread the articles over; default ``TRACKER_WORKERS`` or the CPU
+    count when at least :data:`PARALLEL_FROM` articles wait, else 1. Each article is stored in
+    its own transaction as it comes back.
+    """
     from tracker.extract import Extractor
 
     extractor = extractor or Extractor()
     version = extractor.version
+    todo = list(store.articles_to_extract(version))
+    if workers is None:
+        workers = default_workers() if len(todo) >= PARALLEL_FROM else 1
     n_articles = n_statements = 0
-    for article_id, text, published in store.articles_to_extract(version):
-        result = extractor.analyse(article_id, text, published)
+    for article_id, result in extractor.analyse_many(todo, workers=workers):
         store.save_statements(article_id, version, result.statements, result.n_sentences,
                               result.n_sentences_with_country)
         n_articles += 1
