@@ -155,3 +155,23 @@ def test_petr_tables_load_as_gazetteer(tmp_path):
     found = [(m.text, m.iso3) for m in gaz.find_mentions("Arnor met Gondor and Gollum.",
                                                         dt.date(1990, 1, 1))]
     assert found == [("Arnor", "ARN"), ("Gondor", "GON"), ("Gollum", "HOB")]
+
+
+def test_voa_gold_rows_match_the_sentence_splitter(shared_data):
+    from tracker.extract import split_sentences
+    from tracker.ingest import read_articles
+
+    rows = ev.load_voa_gold()
+    articles = {a.id: a for a in read_articles([shared_data / "voa" / "voa_stories.jsonl"])}
+    by_article = {}
+    for r in rows:
+        by_article.setdefault(r["article_id"], []).append(r)
+    assert len(by_article) >= 12
+    for article_id, article_rows in by_article.items():
+        spans = split_sentences(articles[article_id].text)
+        assert [(r["start"], r["end"]) for r in article_rows] == spans
+        assert [r["sentence_index"] for r in article_rows] == list(range(len(spans)))
+    for r in rows:
+        assert r["part"] in ("dev", "test")
+        for src, tgt in r["dyads"] + r.get("uncertain", []):
+            assert len(src) == len(tgt) == 3 and src != tgt

@@ -124,6 +124,27 @@ def test_nonstate_speakers_only_on_request():
     # An attribution without an article still names the speaker.
     ("Tensions with Tokyo are rising, Chinese Foreign Ministry spokesman Lin Jian said.",
      {("CHN", "JPN")}),
+    # A verb outside the word lists right after a state subject.
+    ("Britain officially took ownership of the islands, Mauritius said.", set()),
+    ("Beijing has tightened its grip on trade with Australia.", {("CHN", "AUS")}),
+    # An "after" clause with its own subject gives its own statement.
+    ("Britain is seeking a deal after U.S. President Donald Trump said he backed Mauritius.",
+     {("USA", "MUS")}),
+    # A country after a city is a place; so is a neighbour named by a border.
+    ("Asked while en route to Jeddah, Saudi Arabia, the U.S. envoy said Washington backed "
+     "Bosnia.",
+     {("USA", "BIH")}),
+    ("Somalia's army shelled a town near its border with Ethiopia.", set()),
+    # A tail that reports content is the main verb, not an attribution.
+    ("U.S. Senator James Risch, a senior member of the committee, said in October that the "
+     "deal gives in to Chinese lawfare.", {("USA", "CHN")}),
+    # Media named by an adjective are no state.
+    ("He told a French channel that Brussels was slow.", set()),
+    # A passive with "to be" and no agent names nobody acting.
+    ("Neither Britain nor Mauritius commented, and the deal is yet to be finalized.", set()),
+    # Negotiations between two states go both ways.
+    ("Negotiations between Britain and Mauritius have been going on for years.",
+     {("GBR", "MUS"), ("MUS", "GBR")}),
 ])
 def test_more_rules(text, expected):
     assert dyads(extract_statements("t", text, "2024-06-01")) == expected

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from tracker.actors import Gazetteer, Mention
 
 #: Bump when the rules change: stored extractions of an older version are redone.
-RULES_VERSION = "rules-2"
+RULES_VERSION = "rules-3"
 
 # ----------------------------------------------------------------------------------------------
 # Word lists. Kept here (not in data files) because they are grammar, not world knowledge.
@@ -127,6 +127,22 @@ TRIGGER = re.compile(rf"(?<![-'])\b(?:(?:has|have|had|was|were|is|are|be|been|be
                      rf"vowed|vows|sought|seeks|wants|wanted|set|about|due|going|expected|"
                      rf"ready|moved|moves)\s+to)\s+)*"
                      rf"(?P<verb>{SPEECH}|{ACTION})\b")
+# A finite verb right after a subject (", a former lawyer," apposition skipped), for
+# verbs outside SPEECH/ACTION: past tense, present third person, or a common irregular past.
+GENERIC_VERB = re.compile(
+    r"(?:,[^,]{3,80},)?\s+(?:(?:has|have|had|will|would|is|are|was|were|also|then|later|now|"
+    r"officially|formally|promptly|quickly|already|repeatedly|reportedly|recently|again|"
+    r"\w+ly)\s+)*(?P<verb>[a-z]{3,}ed|[a-z]{3,}[^s]s|took|gave|made|began|won|lost|sought|"
+    r"bought|sold|spoke|wrote|brought|fought|drew|saw|chose|rose|fell|led|paid|put|set|"
+    r"kept|left|let|ran|stood|told|went|came)\b")
+# Words GENERIC_VERB would take for a verb but are not one after a subject.
+NOT_VERBS = {"was", "has", "is", "its", "his", "this", "thus", "plus", "news", "series",
+             "species", "means", "status", "crisis", "basis", "analysis", "process", "access",
+             "across", "unless", "less", "press", "class", "mass", "pass", "boss", "loss",
+             "officials", "forces", "troops", "leaders", "authorities", "needed", "based",
+             "related", "backed", "led", "owned", "funded", "armed", "linked", "allied",
+             "aligned", "controlled", "supported", "sponsored", "registered", "flagged",
+             "operated", "administered"}
 NOT_MUTUAL = re.compile(r"\b(?:refused|refuses|declined|failed|postponed|cancell?ed|did not|"
                         r"didn't|not)\s+(?:to\s+)?$")
 PASSIVE_AUX = re.compile(r"\b(?:was|were|is|are|be|been|being)\s+(?:\w+ly\s+)?\S+$")
@@ -604,7 +620,7 @@ class Extractor:
                 prior = [a for a in actors if a.end <= c0 and c0 - a.end <= 4]
                 subject_hint = prior[-1] if prior else None
             subjects, verb, rule, obj = self._source(s, c0, c1, clause_actors, kind,
-                                                     subject_hint)
+                                                     subject_hint, speech=bool(ctx.speaker))
             if not subjects and attributed[0] and kind == "main":
                 subjects, verb, rule, obj = attributed
             if not subjects:
@@ -661,7 +677,7 @@ class Extractor:
             results += [(a, [b], span, rule), (b, [a], span, rule)]
         return sorted(results, key=lambda r: _rank(r[3]))
 
-    def _source(self, s, c0, c1, clause_actors, kind, subject_hint):
+    def _source(self, s, c0, c1, clause_actors, kind, subject_hint, speech=False):
         """(source actors, trigger verb, rule, object actor) of one clause; no source: []."""
         text = s[c0:c1]
         none = [], None, "", None
@@ -684,7 +700,8 @@ class Extractor:
         quotes = _quote_spans(s)
         triggers = list(TRIGGER.finditer(text))
         if not triggers:
-            return none
+            # In a speech, "Ukraine deserves peace" is the speaker's statement about Ukraine.
+            return none if speech else self._subject_verb(s, c0, c1, clause_actors, kind) or none
         # Reported speech: the verb outside the quotation marks ('"...," the minister said').
         trig = next((t for t in triggers if not _inside(c0 + t.start("verb"), quotes)),
                     triggers[0])
@@ -730,6 +747,26 @@ class Extractor:
                 subj = nxt[0] if nxt else subj
         kind_word = "speech" if re.fullmatch(SPEECH, verb) else "action"
         return _coordinated(s, subj, before), verb, f"{kind_word}:{verb}", obj
+
+    def _subject_verb(self, s, c0, c1, clause_actors, kind):
+        """A verb outside the word lists right after a state subject at the clause's start:
+        "Britain officially took ownership of ...", "Beijing has tightened ...". Returns
+        (sources, verb, rule, None) or None."""
+        if kind not in ("main", "continued", "after"):
+            return None
+        for a in clause_actors:
+            if a.start - c0 > 40:
+                return None
+            if not (a.is_actor or a.person) or a.excluded or a.resolved in ("pair",):
+                continue
+            if PREPOSITION_BEFORE.search(s[max(0, a.start - 12):a.start]):
+                continue
+            m = GENERIC_VERB.match(s, a.end)
+            if m and m.end() <= c1 and m.group("verb") not in NOT_VERBS:
+                verb = m.group("verb")
+                return _coordinated(s, a, clause_actors), verb, f"action:{verb}", None
+            return None
+        return None
 
     def _targets(self, s, c0, c1, clause_actors, src, verb, obj, consumed):
         if obj is not None:
@@ -818,8 +855,16 @@ def _phrase_end(s: str, i: int) -> int:
     return i + (m.end() if m else 0)
 
 
-# A tail that reports content ("..., said in October that the deal ...") is no attribution.
+# A tail that reports content ("..., said in October that the deal ...", "..., Rubio said
+# Washington backed Bosnia") is no attribution: it has "that", a quote, or a second verb.
 _REPORTED = re.compile(r"\bthat\b|\"")
+
+
+def _reports_content(s: str, start: int) -> bool:
+    if _REPORTED.search(s, start):
+        return True
+    verbs = list(TRIGGER.finditer(s, start))
+    return len(verbs) > 1
 
 
 def _clauses(s: str):
@@ -832,7 +877,7 @@ def _clauses(s: str):
         out.append(((0, m.end()), "adjunct"))
         c0 = m.end()
     tail = ATTRIBUTION.search(s, c0)
-    if tail and tail.start() > c0 and not _REPORTED.search(s, tail.start()):
+    if tail and tail.start() > c0 and not _reports_content(s, tail.start()):
         out.append(((tail.start(), len(s)), "attribution"))
         c1 = tail.start()
     cuts = [c0]
