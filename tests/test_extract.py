@@ -142,6 +142,16 @@ def test_nonstate_speakers_only_on_request():
     ("He told a French channel that Brussels was slow.", set()),
     # A passive with "to be" and no agent names nobody acting.
     ("Neither Britain nor Mauritius commented, and the deal is yet to be finalized.", set()),
+    # A target inside the quotation that a later speaker reports.
+    ('"We strongly reject the baseless allegations made by Pakistan," Indian foreign ministry '
+     'spokesperson Randhir Jaiswal told reporters.', {("IND", "PAK")}),
+    # A question asserts nothing.
+    ("How concerned are you about the deepening ties between Russia and China?", set()),
+    # A non-state speaker framing the sentence.
+    ("A new body would focus on nuclear threats from China and Russia, analysts say.", set()),
+    # A relation noun gives both directions only when nobody in the sentence speaks about it.
+    ("U.S. officials said they discussed the conflict between Russia and Ukraine.",
+     {("USA", "RUS"), ("USA", "UKR")}),
     # Negotiations between two states go both ways.
     ("Negotiations between Britain and Mauritius have been going on for years.",
      {("GBR", "MUS"), ("MUS", "GBR")}),

@@ -87,6 +87,12 @@ NONSTATE = re.compile(
     r"rebels?|militants?|guerrillas?|separatists?|insurgents?|protesters?|demonstrators?)\b",
     re.I)
 
+# A non-state speaker framing the whole sentence: ", analysts say", "according to experts".
+NONSTATE_SAYS = re.compile(
+    r"(?:,\s*(?:some\s+|many\s+|other\s+|several\s+)?|\baccording to\s+(?:some\s+|many\s+)?)"
+    r"(?:analysts?|experts?|observers?|commentators?|scholars?|researchers?|critics?|"
+    r"diplomats? familiar|sources)\b(?:\s+(?:say|said|says|believe|note|noted|warn|warned))?"
+    r"|\b(?:analysts?|experts?|observers?)\s+(?:say|said|says|believe|believes)\b")
 SPEECH = (r"said|says|say|told|tells|announced|announces|stated|declared|declares|warned|warns|"
           r"accused|accuses|accuse|urged|urges|urge|called on|calls on|called for|calls for|"
           r"criticized|criticised|criticizes|criticises|condemned|condemns|denounced|denounces|"
@@ -142,7 +148,14 @@ NOT_VERBS = {"was", "has", "is", "its", "his", "this", "thus", "plus", "news", "
              "officials", "forces", "troops", "leaders", "authorities", "needed", "based",
              "related", "backed", "led", "owned", "funded", "armed", "linked", "allied",
              "aligned", "controlled", "supported", "sponsored", "registered", "flagged",
-             "operated", "administered"}
+             "operated", "administered",
+             # States of mind and being, not acts toward anyone.
+             "wants", "wanted", "stands", "stood", "believes", "believed", "sees", "seems",
+             "seemed", "appears", "appeared", "remains", "remained", "tends", "tended",
+             "prepares", "hopes", "hoped", "needs", "fears", "feared", "faces", "faced",
+             "considers", "considered", "thinks", "knows", "expects", "expected", "lacks",
+             "includes", "included", "contains", "became", "becomes", "ranks", "ranked",
+             "accounts", "accounted", "borders", "bordered", "lies"}
 NOT_MUTUAL = re.compile(r"\b(?:refused|refuses|declined|failed|postponed|cancell?ed|did not|"
                         r"didn't|not)\s+(?:to\s+)?$")
 PASSIVE_AUX = re.compile(r"\b(?:was|were|is|are|be|been|being)\s+(?:\w+ly\s+)?\S+$")
@@ -579,6 +592,12 @@ class Extractor:
         if not actors:
             return []
         ctx.sentences_with_country += 1
+        if not ctx.speaker and s.rstrip('"\' )').endswith("?"):
+            # A question asserts nothing: "How concerned are you about ties between A and B?"
+            return []
+        if not self.include_nonstate and not ctx.speaker and NONSTATE_SAYS.search(s):
+            # ", analysts say": the whole sentence is a non-state speaker's claim.
+            return []
         countries = {a.iso3 for a in actors}
         if ctx.speaker is None and len(countries) < 2 and not any(
                 a.resolved == "pair" for a in actors):
@@ -663,8 +682,9 @@ class Extractor:
             pair = (results[0][0].iso3, results[0][1][0].iso3)
             for i, ref in enumerate(a for a in actors if a.resolved == "pair"):
                 ref.iso3 = pair[i % 2]
-        # Relations: "cooperation between Moscow and Pyongyang" -> both directions.
-        for m in RELATION.finditer(s):
+        # Relations: "cooperation between Moscow and Pyongyang" -> both directions, when no
+        # speaker or agent of the sentence already says something about them.
+        for m in RELATION.finditer(s) if not results else ():
             after = [a for a in actors if a.start >= m.end() and a.start - m.end() < 40]
             if len(after) >= 2 and after[0].resolved == after[1].resolved == "pair":
                 a, b = after[0], after[1]
@@ -772,10 +792,15 @@ class Extractor:
         if obj is not None:
             return [obj] + [a for a in clause_actors if a.iso3 == obj.iso3 and a is not obj]
         out = []
+        quotes = _quote_spans(s)
         for a in clause_actors:
             if a is src or a.iso3 == src.iso3 or id(a) in consumed or not a.iso3 or a.excluded:
                 continue
-            if a.resolved in ("its", "pronoun") or (a.start < src.start and c0 <= src.start < c1):
+            # Before the source only inside a quotation it reports: '"We reject the
+            # allegations made by Pakistan," the Indian spokesperson told reporters.'
+            before = a.start < src.start and c0 <= src.start < c1 and not (
+                _inside(a.start, quotes) and not _inside(src.start, quotes))
+            if a.resolved in ("its", "pronoun") or before:
                 # A pronoun is resolved only as a speaker; as a target it is too often wrong.
                 continue
             # "in Seoul" is a place, but "in Washington's games" names an actor.
