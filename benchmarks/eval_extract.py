@@ -423,7 +423,8 @@ def run_voa_gold(data: Path, path: Path = GOLD_VOA, part: str = "all") -> Run:
     """
     from tracker.ingest import read_articles
 
-    rows = [r for r in load_voa_gold(path) if part in ("all", r["part"])]
+    all_rows = load_voa_gold(path)
+    rows = [r for r in all_rows if part in ("all", r["part"])]
     keep = set(r["article_id"] for r in rows)
     articles = {a.id: a for a in read_articles([data / "voa" / "voa_stories.jsonl"])}
     ex = Extractor()
@@ -435,6 +436,12 @@ def run_voa_gold(data: Path, path: Path = GOLD_VOA, part: str = "all") -> Run:
         secs += time.perf_counter() - t
         for st in found:
             by_sentence.setdefault((art.id, st.sentence_index), []).append(st)
+    # Test sentences that also stand in a dev story (syndicated copies) are left out: rules
+    # were changed after reading dev errors.
+    dev_texts = {articles[r["article_id"]].text[r["start"]:r["end"]] for r in all_rows
+                 if r["part"] == "dev"} if part == "test" else set()
+    rows = [r for r in rows
+            if articles[r["article_id"]].text[r["start"]:r["end"]] not in dev_texts]
     texts, sts = [], []
     for r in rows:
         text = articles[r["article_id"]].text

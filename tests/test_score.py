@@ -238,3 +238,29 @@ def test_corpus_loader_marks_every_mention_and_skips_bad_lines(tmp_path):
     assert [t.text[s:e] for s, e in t.target_spans] == ["Tokyo", "Tokyo"]
     assert [t.text[s:e] for s, e in t.source_spans] == ["Seoul"]
     assert score.load_corpus(tmp_path / "absent.jsonl")[0] == []
+
+
+def test_voa_tone_labels_load_with_their_mentions_marked(shared_data):
+    from tracker.score import load_voa_tone
+
+    inputs, labels, ratings = load_voa_tone(shared_data, "dev")
+    assert len(inputs) == len(labels) == len(ratings) > 300
+    # Ratings agree with the labels: hostile < 0, neutral 0, cooperative > 0.
+    assert set(np.sign(ratings[labels == 0])) == {-1}
+    assert set(np.sign(ratings[labels == 2])) == {1}
+    assert (ratings[labels == 1] == 0).all()
+    marked = [i for i in inputs if i.target_spans]
+    assert len(marked) > 0.7 * len(inputs)
+    assert all(0 <= a < b <= len(i.text) for i in marked for a, b in i.target_spans)
+    test_inputs, _, _ = load_voa_tone(shared_data, "test")
+    assert not {i.text for i in test_inputs} & {i.text for i in inputs}
+
+
+def test_shipped_model_reads_the_news_register(tone_model, shared_data):
+    """The in-domain dev part (country-to-country statements in VOA stories) is far above
+    chance for the shipped model."""
+    from tracker.score import _macro_f1, load_voa_tone
+
+    inputs, labels, _ = load_voa_tone(shared_data, "dev")
+    pred = np.array([LABELS.index(r.label) for r in tone_model.predict(inputs)])
+    assert _macro_f1(labels, pred) > 0.5

@@ -270,6 +270,10 @@ class Extraction:
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n|\n(?=\S)")
 
 
+_LAST_WORD = re.compile(r"([\w.]+)[.!?][\"')\]]*$")
+_INITIAL = re.compile(r"[A-Z]")
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Split ``text`` into sentences; return ``(start, end)`` offsets, whitespace trimmed.
 
@@ -283,11 +287,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for m in _BOUNDARY.finditer(text):
         cut = m.start()
-        before = text[start:cut]
         if "\n" not in m.group(0):
-            last = re.search(r"([\w.]+)[.!?][\"')\]]*$", before)
+            # Only the end of the sentence matters (searching all of it is quadratic).
+            last = _LAST_WORD.search(text, max(start, cut - 60), cut)
             if last and (last.group(1).lower().rstrip(".") in ABBREVIATIONS
-                         or re.fullmatch(r"[A-Z]", last.group(1))):
+                         or _INITIAL.fullmatch(last.group(1))):
                 continue
         spans.append((start, cut))
         start = m.end()
@@ -449,7 +453,9 @@ class Extractor:
                                                                                         "North"):
                 ctx.south_north.setdefault(m.text.split()[0], m.iso3 or "")
         # Back-references, only where nothing else already stands.
-        for m in TITLED.finditer(s):
+        # (Each back-reference is looked for only when the article has given it something to
+        # refer to.)
+        for m in TITLED.finditer(s) if ctx.persons else ():
             name = m.group("name")
             hit = self._person(ctx, name)
             if hit and free(m.start(), m.end()):
@@ -465,8 +471,8 @@ class Extractor:
                     actors.append(_Actor(m.start(), m.end(), iso3, surname, True, name, gender,
                                          "person"))
                     taken.append((m.start(), m.end()))
-        for m in PRONOUN.finditer(s):
-            if not free(m.start(), m.end()) or not ctx.last_person:
+        for m in PRONOUN.finditer(s) if ctx.last_person else ():
+            if not free(m.start(), m.end()):
                 continue
             want = {"he": "m", "she": "f"}.get(m.group(0).lower())
             # The latest person of the pronoun's gender, else the latest of unknown gender.
@@ -478,18 +484,18 @@ class Extractor:
                                          gender, "pronoun"))
                     taken.append((m.start(), m.end()))
                     break
-        for m in INSTITUTION.finditer(s):
+        for m in INSTITUTION.finditer(s) if ctx.last_ministry else ():
             if ctx.last_ministry and free(m.start(), m.end()) and "ministry" in m.group(0).lower():
                 actors.append(_Actor(m.start(), m.end(), ctx.last_ministry, m.group(0), True,
                                      resolved="ministry"))
                 taken.append((m.start(), m.end()))
-        for m in SIDE_REF.finditer(s):
+        for m in SIDE_REF.finditer(s) if ctx.south_north else ():
             iso3 = ctx.south_north.get(m.group("side"))
             if iso3 and free(m.start(), m.end()):
                 actors.append(_Actor(m.start(), m.end(), iso3, m.group(0), True,
                                      resolved="side"))
                 taken.append((m.start(), m.end()))
-        for m in PAIR_REF.finditer(s):
+        for m in PAIR_REF.finditer(s) if ctx.last_pair else ():
             if ctx.last_pair and free(m.start(), m.end()):
                 for iso3 in ctx.last_pair:
                     actors.append(_Actor(m.start(), m.end(), iso3, m.group(0), True,
