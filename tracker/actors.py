@@ -80,7 +80,8 @@ def _file_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise TrackerError(f"{path}: cannot read actor file ({exc.strerror}); check the path.")
+        raise TrackerError(f"{path}: cannot read actor file ({exc.strerror}); check the path.") \
+            from exc
 
 
 def _rows(path: Path, columns: Sequence[str]) -> Iterable[tuple[int, dict[str, str]]]:
@@ -94,7 +95,8 @@ def _rows(path: Path, columns: Sequence[str]) -> Iterable[tuple[int, dict[str, s
             for i, row in enumerate(reader, start=2):
                 yield i, row
     except OSError as exc:
-        raise TrackerError(f"{path}: cannot read actor file ({exc.strerror}); check the path.")
+        raise TrackerError(f"{path}: cannot read actor file ({exc.strerror}); check the path.") \
+            from exc
 
 
 class Gazetteer:
@@ -484,7 +486,7 @@ def petrarch_rows(path: Path) -> tuple[list[dict], list[dict]]:
         text = Path(path).read_text("utf-8", errors="replace")
     except OSError as exc:
         raise TrackerError(f"{path}: cannot read actor dictionary ({exc.strerror}); check the "
-                           "path.")
+                           "path.") from exc
     countries, officials, _ = petr_tables(parse_petr_actors(text))
     return countries, officials
 

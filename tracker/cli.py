@@ -36,7 +36,7 @@ def _friendly(fn):
             return fn(*args, **kwargs)
         except TrackerError as exc:
             typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2)
+            raise typer.Exit(2) from exc
         except BrokenPipeError:  # `tracker export ... | head`
             raise typer.Exit(0)
     return wrapper
@@ -50,7 +50,8 @@ def _open_in(path: Optional[Path]) -> Iterator[tuple[object, str]]:
     try:
         fh = open(path, encoding="utf-8")
     except OSError as exc:
-        raise TrackerError(f"--input {path}: cannot read ({exc.strerror}); check the path.")
+        raise TrackerError(
+            f"--input {path}: cannot read ({exc.strerror}); check the path.") from exc
     with fh:
         yield fh, str(path)
 
@@ -63,7 +64,8 @@ def _open_out(path: Optional[Path]):
     try:
         fh = open(path, "w", encoding="utf-8", newline="")
     except OSError as exc:
-        raise TrackerError(f"--output {path}: cannot write ({exc.strerror}); check the path.")
+        raise TrackerError(
+            f"--output {path}: cannot write ({exc.strerror}); check the path.") from exc
     with fh:
         yield fh
 

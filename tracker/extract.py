@@ -15,19 +15,25 @@ The rules, in the order they are applied (``docs/EXTRACTION.md`` has examples):
    resolve when exactly one country named "South ..."/"North ..." was mentioned; "the two
    countries"/"both sides" are the last dyad; a sentence-initial "Its" is the last subject country.
 3. **Clauses**: a sentence is cut into a main clause, relative clauses (", which", ", who"),
-   contrast clauses ("; ", ", while", ", but"), a leading adjunct ("Since the invasion of Ukraine
-   in 2022, ...") and a trailing attribution (", the ministry said").
-4. **Source**: the actor before the clause's trigger verb ("said", "visited", "summoned", ...);
-   the agent of a passive ("was condemned by X"); "according to X"; the speaker of a nominal
-   statement ("a statement by X", "X's criticism of Y"); the antecedent of "who"/"which" when
-   the relative clause has no subject of its own. An adjective alone is an actor only before an
-   actor noun ("Russian diplomacy", "the South Korean official"). Non-state speakers
-   ("analysts", "experts") give no statement unless ``include_nonstate``.
-5. **Targets**: the other countries in the clause, except those only naming a place ("met in
-   Seoul"), a war or a topic ("the war in Ukraine", "a dispute over North Korea"), or a
+   contrast clauses ("; ", ", while", ", but"), "after" clauses (a statement only with their own
+   subject), a leading adjunct ("Since the invasion of Ukraine in 2022, ...") and a trailing
+   attribution (", the ministry said"; not when the tail reports content: "said that ...").
+4. **Source**: the actor before the clause's trigger verb ("said", "visited", "summoned", ...),
+   or before any finite verb right after a state subject at the clause start ("Beijing has
+   tightened ...", not states of mind such as "wants" or "believes"); the agent of a passive
+   ("was condemned by X"); "according to X"; the speaker of a nominal statement ("a statement by
+   X", "X's criticism of Y"); the antecedent of "who"/"which" when the relative clause has no
+   subject of its own. An adjective alone is an actor only before an actor noun ("Russian
+   diplomacy", "the South Korean official"). Non-state speakers ("analysts", "experts") give no
+   statement unless ``include_nonstate``, nor does a sentence they frame (", analysts say");
+   questions give none.
+5. **Targets**: the other countries in the clause after the source (or before it inside a
+   quotation the source reports), except those only naming a place ("met in Seoul", "Jeddah,
+   Saudi Arabia"), a war or a topic ("the war in Ukraine", "a dispute over North Korea"), or a
    complement of accuse-type verbs ("accuse X of supplying weapons to Moscow": X only).
-6. **Joint actions** ("met", "signed", "forged ties with", "A and B agreed") and relations ("cooperation
-   between A and B") give both directions.
+6. **Joint actions** ("met", "signed", "forged ties with", "A and B agreed") give both
+   directions; so do relations ("cooperation between A and B") when nobody in the sentence
+   already says something about them.
 
 One statement is kept per (sentence, source, target): the first rule that found it.
 """
