@@ -35,7 +35,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--copies", type=int, default=4,
+    parser.add_argument("--copies", type=int, default=8,
                         help="Feed the corpus this many times (distinct ids), so that starting "
                              "the worker processes is a fair share of the run.")
     args = parser.parse_args()
@@ -61,9 +61,7 @@ def main() -> None:
               for s in first]
     model = ToneModel.load()
     model.predict(inputs[:32])
-    t = time.perf_counter()
-    model.predict(inputs, batch_size=64)
-    score_s = time.perf_counter() - t
+    score_s, _ = _timed(lambda: model.predict(inputs, batch_size=64), args.repeat)
     score_rate = len(first) / score_s
 
     n = len(statements)
@@ -72,7 +70,7 @@ def main() -> None:
                                                           par_s)):
         print(f"{label:<24} {secs:.3f} s (median of {args.repeat}) = "
               f"{n_sentences / secs:,.0f} sentences/s = {n / secs:,.0f} statements/s")
-    print(f"{'score (batch 64, sorted)':<24} {score_s:.3f} s for {len(first)} = "
+    print(f"{'score (batch 64, sorted)':<24} {score_s:.3f} s (median) for {len(first)} = "
           f"{score_rate:,.0f} statements/s")
     print(f"per statement, extraction is {n / one_s / score_rate:.1f}x faster than scoring in "
           f"one process, {n / par_s / score_rate:.1f}x with {args.workers} processes")

@@ -301,7 +301,9 @@ class Extraction:
 # ----------------------------------------------------------------------------------------------
 # Sentences
 
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n|\n(?=\S)")
+# A boundary opens with its punctuation or newline (no look-behind), so the regex engine can
+# skip ahead to those characters.
+_BOUNDARY = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n|\n(?=\S)")
 
 
 _INITIAL = re.compile(r"[A-Z]")
@@ -319,8 +321,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        cut = m.start()
-        if "\n" not in m.group(0):
+        cut = m.start() + (text[m.start()] in ".!?")
+        if "\n" not in text[cut:m.end()]:
             # The word before the full stop ("U.S" of "U.S."), read backwards from the cut.
             j = cut - 1
             while j > start and (text[j - 1].isalnum() or text[j - 1] in "._"):
@@ -444,7 +446,7 @@ class Extractor:
                 ctx.last_pair = (src.iso3, tgt.iso3)
         return Extraction(out, len(sentences), ctx.sentences_with_country)
 
-    def analyse_many(self, items, workers: int = 1, chunksize: int = 8):
+    def analyse_many(self, items, workers: int = 1, chunksize: int = 32):
         """``(article_id, Extraction)`` for each ``(article_id, text, published)`` of ``items``,
         in order.
 
