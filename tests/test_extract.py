@@ -152,6 +152,13 @@ def test_nonstate_speakers_only_on_request():
     # A relation noun gives both directions only when nobody in the sentence speaks about it.
     ("U.S. officials said they discussed the conflict between Russia and Ukraine.",
      {("USA", "RUS"), ("USA", "UKR")}),
+    # A Korean or Chinese official is named by the family name on second mention.
+    ("North Korean leader Kim Jong Un arrived on Monday. Kim praised Russia.",
+     {("PRK", "RUS")}),
+    # A speaker who is no state reporting what a state does: the state is the source.
+    ("Kariuki said Britain will take any measures necessary to prevent Iran from acquiring a "
+     "nuclear weapon.", {("GBR", "IRN")}),
+    ("Experts said Britain will sanction Iran.", set()),
     # Negotiations between two states go both ways.
     ("Negotiations between Britain and Mauritius have been going on for years.",
      {("GBR", "MUS"), ("MUS", "GBR")}),

@@ -175,6 +175,11 @@ GENERIC_VERB = re.compile(
     r"\w+ly)\s+)*(?P<verb>[a-z]{3,}ed|[a-z]{3,}[^s]s|took|gave|made|began|won|lost|sought|"
     r"bought|sold|spoke|wrote|brought|fought|drew|saw|chose|rose|fell|led|paid|put|set|"
     r"kept|left|let|ran|stood|told|went|came)\b")
+# What may stand between a speech verb and the clause it reports.
+REPORTED_OPEN = re.compile(r"(?:\s+(?:on|last|this)\s+\w+day)?(?:\s+that)?\s+(?:the\s+)?")
+# An auxiliary right after a subject makes a finite clause: "Britain will take ...".
+FINITE_AUX = re.compile(r"\s+(?:will|would|could|may|might|must|should|can|cannot|has|have|"
+                        r"had|is|are|was|were)\s+[a-z]")
 # Words GENERIC_VERB would take for a verb but are not one after a subject.
 NOT_VERBS = {"was", "has", "is", "its", "his", "this", "thus", "plus", "news", "series",
              "species", "means", "status", "crisis", "basis", "analysis", "process", "access",
@@ -500,7 +505,7 @@ class Extractor:
                                      hit[1] or _gender(m.group("title")), "person"))
                 taken.append((m.start(), m.end()))
         for name, (iso3, gender) in list(ctx.persons.items()):
-            surname = name.split()[-1]
+            surname = _family_name(name, iso3)
             if surname not in s:
                 continue
             for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", s):
@@ -626,7 +631,7 @@ class Extractor:
     @staticmethod
     def _person(ctx: _Context, name: str) -> tuple[str, str | None] | None:
         for known, value in ctx.persons.items():
-            if known == name or known.split()[-1] == name.split()[-1]:
+            if known == name or _family_name(known, value[0]) == name.split()[-1]:
                 return value
         return None
 
@@ -804,6 +809,11 @@ class Extractor:
             if not agents:
                 if kind == "continued" and subject_hint is not None:
                     agents = [subject_hint]
+                elif verb in SPEECH_WORDS and (inner := self._reported_subject(
+                        s, c0 + trig.end(), c1, clause_actors)):
+                    # "Kariuki said Britain will take measures to prevent Iran ...": a speaker
+                    # who is no state reports what a state does; the state is the source.
+                    return [inner], verb, f"speech:{verb}", None
                 else:
                     return none
             subj = agents[0]
@@ -813,6 +823,22 @@ class Extractor:
                 subj = nxt[0] if nxt else subj
         kind_word = "speech" if verb in SPEECH_WORDS else "action"
         return _coordinated(s, subj, before), verb, f"{kind_word}:{verb}", obj
+
+    @staticmethod
+    def _reported_subject(s, pos, c1, clause_actors):
+        """The state subject opening a reported clause at ``pos`` ("... said [that] Britain
+        will take ..."), if a verb follows it."""
+        m = REPORTED_OPEN.match(s, pos)
+        start = m.end() if m else pos
+        for a in clause_actors:
+            if a.start < start:
+                continue
+            if a.start != start or not (a.is_actor or a.person) or a.excluded:
+                return None
+            nxt = GENERIC_VERB.match(s, a.end) or FINITE_AUX.match(s, a.end) \
+                or TRIGGER.match(s, _skip_space(s, a.end))
+            return a if nxt and nxt.end() <= c1 else None
+        return None
 
     def _subject_verb(self, s, c0, c1, clause_actors, kind):
         """A verb outside the word lists right after a state subject at the clause's start:
@@ -883,6 +909,17 @@ def _may_hold(text: str, keys) -> bool:
     """Whether ``text`` holds one of ``keys``: a necessary condition checked before a regex
     that needs one of them (substring search is far cheaper than a regex scan)."""
     return any(k in text for k in keys)
+
+
+#: Countries whose officials' names are written family name first in English news ("Kim Jong
+#: Un" is "Kim" on second mention, "Xi Jinping" is "Xi").
+FAMILY_NAME_FIRST = {"CHN", "PRK", "KOR", "TWN", "HKG", "MAC"}
+
+
+def _family_name(name: str, iso3: str) -> str:
+    """The part of a person's name used on second mention."""
+    parts = name.split()
+    return parts[0] if iso3 in FAMILY_NAME_FIRST and len(parts) > 1 else parts[-1]
 
 
 def _quote_spans(s: str) -> list[tuple[int, int]]:
