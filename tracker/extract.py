@@ -491,9 +491,9 @@ class Extractor:
             actors.append(self._phrase(s, m, ctx))
             taken.append((actors[-1].start, actors[-1].end))
             ctx.seen_countries.add(m.iso3 or "")
-            if m.kind in ("name", "official_name", "alias") and m.text.split()[0] in ("South",
-                                                                                        "North"):
-                ctx.south_north.setdefault(m.text.split()[0], m.iso3 or "")
+            if m.text.startswith(("South ", "North ")) and m.kind in ("name", "official_name",
+                                                                     "alias"):
+                ctx.south_north.setdefault(m.text[:5], m.iso3 or "")
         # Back-references, only where nothing else already stands.
         # (Each back-reference is looked for only when the article has given it something to
         # refer to.)
@@ -908,7 +908,10 @@ _NONSTATE_KEYS = ("nalyst", "xpert", "bserver", "ommentator", "cholar", "esearch
 def _may_hold(text: str, keys) -> bool:
     """Whether ``text`` holds one of ``keys``: a necessary condition checked before a regex
     that needs one of them (substring search is far cheaper than a regex scan)."""
-    return any(k in text for k in keys)
+    for k in keys:
+        if k in text:
+            return True
+    return False
 
 
 #: Countries whose officials' names are written family name first in English news ("Kim Jong
