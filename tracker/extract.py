@@ -160,12 +160,11 @@ def _trie(alternation: str) -> str:
 SPEECH_WORDS = frozenset(SPEECH.split("|"))
 SPEECH = _trie(SPEECH)
 ACTION = _trie(ACTION)
-TRIGGER = re.compile(rf"(?<![-'])\b(?:(?:has|have|had|was|were|is|are|be|been|being|will|would|"
-                     rf"could|may|might|"
-                     rf"also|again|reportedly|recently|repeatedly|this year|on \w+day|"
-                     rf"(?:continued|continues|decided|decides|agreed|agrees|planned|plans|"
-                     rf"vowed|vows|sought|seeks|wants|wanted|set|about|due|going|expected|"
-                     rf"ready|moved|moves)\s+to)\s+)*"
+_AUX = _trie("has|have|had|was|were|is|are|be|been|being|will|would|could|may|might|also|"
+              "again|reportedly|recently|repeatedly|this year")
+_TO = _trie("continued|continues|decided|decides|agreed|agrees|planned|plans|vowed|vows|sought|"
+            "seeks|wants|wanted|set|about|due|going|expected|ready|moved|moves")
+TRIGGER = re.compile(rf"(?<![-'])\b(?:(?:{_AUX}|on \w+day|{_TO}\s+to)\s+)*"
                      rf"(?P<verb>{SPEECH}|{ACTION})\b")
 # A finite verb right after a subject (", a former lawyer," apposition skipped), for
 # verbs outside SPEECH/ACTION: past tense, present third person, or a common irregular past.
@@ -575,7 +574,8 @@ class Extractor:
             return _Actor(start, end, m.iso3 or "", s[start:end], False, excluded="group")
         if m.kind == "adjective" and PLACE_NOUNS.match(s, end):
             return _Actor(start, end, m.iso3 or "", s[start:end], False, excluded="place")
-        city = CITY_BEFORE.search(s, max(0, start - 60), start)
+        city = CITY_BEFORE.search(s, max(0, start - 60), start) \
+            if s[:start].rstrip().endswith(",") else None
         if city and not self.gaz.is_form(city.group("city")):
             return _Actor(start, end, m.iso3 or "", s[start:end], False, excluded="place")
         is_actor = m.kind != "adjective"
@@ -654,7 +654,9 @@ class Extractor:
             # named, and a pair reference stands for two); only "its" of the next sentence is
             # at stake: the subject, if the sentence opens with an actor of this country.
             first = actors[0]
-            if first.is_actor and first.start < 60 and TRIGGER.search(s, first.end):
+            if first.is_actor and first.start < 60 and (
+                    TRIGGER.match(s, _skip_space(s, first.end))
+                    or GENERIC_VERB.match(s, first.end)):
                 ctx.last_subject_country = first.iso3
             return []
         results: list[tuple[_Actor, list[_Actor], tuple[int, int], str]] = []
