@@ -28,7 +28,7 @@ converted to temporary TSV files in a temp dir that is removed at the end of the
    ``###``) are dropped. Event codes are ignored. Directed-pair micro P/R/F1.
 4. **The seed article** (``seeds/000_38975f3c750645bc.txt``): all dyads, for the team to judge.
 5. **VOA gold** (``benchmarks/gold/voa_dyads.jsonl``, see its README): the project's own
-   sentence-level annotation of whole VOA stories, made by readers who never saw the extractor's
+   sentence-level annotation of whole VOA stories, made by AI annotator sessions that never saw the extractor's
    output. Whole articles are extracted (context matters) and compared sentence by sentence;
    pairs marked "uncertain" count neither way. ``dev`` rows may guide rule changes; ``test``
    rows never have their errors printed.

@@ -416,11 +416,12 @@ def load_voa_tone(data_dir: str | os.PathLike = DEFAULT_DATA_DIR, part: str = "d
                   path: str | os.PathLike = DEFAULT_VOA_TONE,
                   dyads: str | os.PathLike = DEFAULT_VOA_DYADS):
     """The project's tone labels of gold VOA dyads (``benchmarks/gold``): one row per (sentence,
-    source, target), labelled by readers who never saw the model. The text is read from the VOA
+    source, target), labelled by AI annotator sessions that never saw the model
+    (see ``benchmarks/gold/README.md``). The text is read from the VOA
     stories in ``data_dir``; the target's mentions in the sentence are marked (gazetteer, on the
     story's date) and so are the source's.
 
-    Returns ``(inputs, labels, scores)``; ``scores`` are the readers' -2..2 ratings.
+    Returns ``(inputs, labels, scores)``; ``scores`` are the annotators' -2..2 ratings.
     """
     import datetime as dt
 
@@ -690,7 +691,7 @@ def train(
         dev["quad_heldout"] = _subset(sets["quadclass_train"], q_held)
     if recipe.get("select_on_voa_dev") and Path(voa_tone).is_file() \
             and (data_dir / "voa" / "voa_stories.jsonl").is_file():
-        # In-domain: country-to-country statements in news, labelled by the project's readers.
+        # In-domain: country-to-country statements in news, labelled by the project's annotators.
         dev["voa_dev"] = load_voa_tone(data_dir, "dev", voa_tone)[:2]
         files["voa_tone_dev"] = Path(voa_tone)
         data_info["voa_tone_dev"] = {
@@ -1034,7 +1035,7 @@ def evaluate(
     if Path(voa_tone).is_file() and (data_dir / "voa" / "voa_stories.jsonl").is_file():
         inp, y, rating = load_voa_tone(data_dir, "test", voa_tone)
         preds = score(inp)
-        name = "VOA statements, project readers (test part)"
+        name = "VOA statements, project annotators (test part)"
         add(name, "macro-F1", len(y), lambda c, p: _macro_f1(y, proba(p).argmax(1)))
         add(name, "Spearman vs rating -2..2", len(y),
             lambda c, p: float(spearmanr(tone(p), rating).statistic))
