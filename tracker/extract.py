@@ -132,6 +132,8 @@ ACTION = (r"visited|visits|visit|met|meets|meet|summoned|summons|summon|sanction
           r"travel to|travels to|traveled to|travelled to|traveling to|travelling to|flew to|"
           r"flies to|hand over|handed over|hands over|ceded|cede|cedes|transferred|"
           r"finalized|finalised|finalize|finalise")
+
+
 def _trie(alternation: str) -> str:
     """The same alternation of literal words, as a regex trie ("sa(?:id|ys?)"...): Python's
     regex engine tries every branch of a flat alternation at each word start, and these lists
