@@ -136,8 +136,7 @@ class Gazetteer:
             digest.update(_file_bytes(Path(path)))
         #: Changes whenever the actor data changes, so stored extractions can be redone.
         self.fingerprint = digest.hexdigest()[:12]
-        self._index = self._compile()
-        self._anchors = self._compile_anchors()
+        self._index, self._anchors = self._compile()
 
     @classmethod
     def with_user_files(cls, files: Sequence[Path]) -> "Gazetteer":
@@ -198,17 +197,23 @@ class Gazetteer:
             for form in [name, *_split(row["aliases"])]:
                 self._person_forms[form] = name
 
-    def _compile(self) -> dict[str, dict[str, list[int]]]:
+    def _compile(self) -> tuple[dict[str, dict[str, list[int]]], frozenset[str]]:
         """For each first word of a form and the word after it, the lengths of the forms to
-        try, longest first.
+        try, longest first; and one distinctive word of every form ("House" of "the White
+        House"): a text holding none of these anchors holds no form, which one C-level set test
+        tells.
 
         Scanning words and testing only those lengths (one set lookup each) is ~60x faster in
         Python than one regex alternation of thousands of forms.
         """
         self._all_forms = set(self._forms) | set(self._person_forms)
         index: dict[str, dict[str, set[int]]] = {}
+        anchors = set()
         for form in self._all_forms:
             words = _WORD.findall(form)
+            if words:
+                anchors.add(max((w for w in words if w.lower() not in _ANCHOR_SKIP),
+                                key=len, default=words[0]))
             if words and form.startswith(words[0]):
                 second = words[1] if len(words) > 1 else ""
                 index.setdefault(words[0], {}).setdefault(second, set()).add(len(form))
@@ -221,31 +226,20 @@ class Gazetteer:
             out[word] = {second: sorted(lengths | alone, reverse=True)
                          for second, lengths in by_second.items()}
             out[word][""] = sorted(alone, reverse=True)
-        return out
-
-    def _compile_anchors(self) -> frozenset[str]:
-        """One distinctive word of every form ("House" of "the White House"): a text holding
-        none of them holds no form, which one C-level set test tells."""
-        anchors = set()
-        for form in self._all_forms:
-            words = _WORD.findall(form)
-            if words:
-                anchors.add(max((w for w in words if w.lower() not in _ANCHOR_SKIP),
-                                key=len, default=words[0]))
-        return frozenset(anchors)
+        return out, frozenset(anchors)
 
     def _matches(self, text: str):
         """``(start, end, form)`` of the forms in ``text``: longest first, left to right, never
         overlapping, and only at word boundaries (no letter, digit or hyphen on either side;
         forms such as "U.S." end in punctuation, so the end is checked, not ``\\b``)."""
         # Most sentences hold no form at all: one C-level set intersection rules them out.
-        words = _WORD.findall(text)
+        words = set(_WORD.findall(text))
         if self._anchors.isdisjoint(words):
             return
         # Only the words that can open a form are visited (str.find is C-level).
         n = len(text)
         starts = []
-        for word in self._index.keys() & set(words):
+        for word in self._index.keys() & words:
             i = text.find(word)
             while i >= 0:
                 j = i + len(word)
