@@ -43,7 +43,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from tracker.actors import Gazetteer, Mention
+from tracker.actors import Gazetteer, Mention, trie
 
 #: Bump when the rules change: stored extractions of an older version are redone.
 RULES_VERSION = "rules-3"
@@ -134,37 +134,12 @@ ACTION = (r"visited|visits|visit|met|meets|meet|summoned|summons|summon|sanction
           r"finalized|finalised|finalize|finalise")
 
 
-def _trie(alternation: str) -> str:
-    """The same alternation of literal words, as a regex trie ("sa(?:id|ys?)"...): Python's
-    regex engine tries every branch of a flat alternation at each word start, and these lists
-    hold hundreds of words. Longer continuations come first, so the longest word wins."""
-    root: dict = {}
-    for word in alternation.split("|"):
-        node = root
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        branches = [re.escape(ch) + emit(child) for ch, child in
-                    sorted(node.items(), key=lambda kv: (kv[0] == "", kv[0])) if ch]
-        optional = "" in node
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if optional:
-            return f"(?:{body})?" if len(branches) == 1 else body[:-1] + ")?"
-        return body
-
-    return emit(root)
-
-
 SPEECH_WORDS = frozenset(SPEECH.split("|"))
-SPEECH = _trie(SPEECH)
-ACTION = _trie(ACTION)
-_AUX = _trie("has|have|had|was|were|is|are|be|been|being|will|would|could|may|might|also|"
+SPEECH = trie(SPEECH)
+ACTION = trie(ACTION)
+_AUX = trie("has|have|had|was|were|is|are|be|been|being|will|would|could|may|might|also|"
               "again|reportedly|recently|repeatedly|this year")
-_TO = _trie("continued|continues|decided|decides|agreed|agrees|planned|plans|vowed|vows|sought|"
+_TO = trie("continued|continues|decided|decides|agreed|agrees|planned|plans|vowed|vows|sought|"
             "seeks|wants|wanted|set|about|due|going|expected|ready|moved|moves")
 TRIGGER = re.compile(rf"(?<![-'])\b(?:(?:{_AUX}|on \w+day|{_TO}\s+to)\s+)*"
                      rf"(?P<verb>{SPEECH}|{ACTION})\b")
