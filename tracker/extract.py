@@ -40,6 +40,7 @@ One statement is kept per (sentence, source, target): the first rule that found 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -218,13 +219,17 @@ ATTRIBUTION = re.compile(
 CLAUSE_BREAK = re.compile(r";\s+|,\s+(?=(?:which|who|whom|while|whereas|but)\b)|"
                           r",\s+(?=and\s+(?:the\s+)?[A-Z])|"
                           r"\s+(?=(?:while|whereas)\b)|,?\s+(?=after\b)")
-PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
+# "He", "he", "She", "she" at a word start. Opening with a character class (the word-start
+# test comes after it) lets the regex engine skip to candidate letters at C speed; these
+# patterns are scanned over every sentence.
+PRONOUN = re.compile(r"[HhSs](?<!\w.)(?:(?<=[Hh])|(?<=[Ss])h)e\b")
 PREPOSITION_BEFORE = re.compile(r"\b(?:of|with|to|from|for|against|in|on|at|about|toward|"
                                 r"towards|between|over|into|than|like|near)\s+(?:the\s+)?$")
 TITLED = re.compile(r"\b(?P<title>Mr|Ms|Mrs|Dr|President|Prime Minister|Minister|Ambassador|"
                     r"Gen|General|Chancellor|Premier)\.?\s+(?P<name>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)*)")
 NAME = re.compile(r"[A-Z][a-z\u00C0-\u024F]+(?:(?: [A-Z]|-[A-Za-z])[a-z\u00C0-\u024F]+){1,3}")
-INSTITUTION = re.compile(r"\b[Tt]he\s+(?:(?:foreign|defen[cs]e|unification|interior|trade)\s+)?"
+INSTITUTION = re.compile(r"[Tt](?<!\w.)he\s+"
+                         r"(?:(?:foreign|defen[cs]e|unification|interior|trade)\s+)?"
                          r"(?:ministry|government|embassy|administration|military|regime)\b")
 # After an adjective these name a place or a thing, not the state: "the Ukrainian border".
 PLACE_NOUNS = re.compile(r"\s+(?:border|borders|city|cities|town|towns|village|villages|region|"
@@ -242,6 +247,11 @@ SPEAKER_REF = re.compile(r"\b(?:[Ww]e|I|[Oo]ur (?:country|government|nation|dele
                          r"[Mm]y (?:country|government|delegation|nation))\b")
 PAIR_REF = re.compile(r"\b(?:the two (?:countries|nations|sides|governments|neighbou?rs)|"
                       r"both (?:countries|nations|sides|governments))\b", re.I)
+# Substrings one of which each pattern needs (cheap tests before scanning a sentence).
+_TITLE_KEYS = ("Mr", "Ms", "Dr", "President", "Minister", "Ambassador", "Gen", "Chancellor",
+               "Premier")
+_INSTITUTION_KEYS = ("ministry", "government", "embassy", "administration", "military", "regime")
+_PAIR_KEYS = ("two", "both", "Two", "Both", "TWO", "BOTH")
 SIDE_REF = re.compile(r"\bthe (?P<side>South|North)\b(?!\s+[A-Z])")
 ITS = re.compile(r"^\s*(?:Its|Their)\b")
 WORD = re.compile(r"[\w'-]+")
@@ -288,6 +298,7 @@ _BOUNDARY = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n|\n(?=\S)
 
 
 _INITIAL = re.compile(r"[A-Z]")
+_WORD_OR_DOT = re.compile(r"[\w.]*")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -301,14 +312,17 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """
     spans = []
     start = 0
+    backwards = None
+    n = len(text)
     for m in _BOUNDARY.finditer(text):
         cut = m.start() + (text[m.start()] in ".!?")
         if "\n" not in text[cut:m.end()]:
-            # The word before the full stop ("U.S" of "U.S."), read backwards from the cut.
-            j = cut - 1
-            while j > start and (text[j - 1].isalnum() or text[j - 1] in "._"):
-                j -= 1
-            last = text[j:cut - 1]
+            # The word before the full stop ("U.S" of "U.S."): a regex match on the reversed
+            # text reads it backwards from the cut at C speed.
+            if backwards is None:
+                backwards = text[::-1]
+            run = _WORD_OR_DOT.match(backwards, n - cut + 1, n - start)
+            last = text[cut - 1 - (run.end() - run.start()):cut - 1]
             if last and (last.lower().rstrip(".") in ABBREVIATIONS or _INITIAL.fullmatch(last)):
                 continue
         spans.append((start, cut))
@@ -473,7 +487,7 @@ class Extractor:
         # Back-references, only where nothing else already stands.
         # (Each back-reference is looked for only when the article has given it something to
         # refer to.)
-        for m in TITLED.finditer(s) if ctx.persons else ():
+        for m in TITLED.finditer(s) if ctx.persons and _may_hold(s, _TITLE_KEYS) else ():
             name = m.group("name")
             hit = self._person(ctx, name)
             if hit and free(m.start(), m.end()):
@@ -484,7 +498,7 @@ class Extractor:
             surname = _family_name(name, iso3)
             if surname not in s:
                 continue
-            for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", s):
+            for m in _name_pattern(surname).finditer(s):
                 if free(m.start(), m.end()):
                     actors.append(_Actor(m.start(), m.end(), iso3, surname, True, name, gender,
                                          "person"))
@@ -502,18 +516,20 @@ class Extractor:
                                          gender, "pronoun"))
                     taken.append((m.start(), m.end()))
                     break
-        for m in INSTITUTION.finditer(s) if ctx.last_ministry else ():
+        for m in INSTITUTION.finditer(s) if ctx.last_ministry and _may_hold(
+                s, _INSTITUTION_KEYS) else ():
             if ctx.last_ministry and free(m.start(), m.end()) and "ministry" in m.group(0).lower():
                 actors.append(_Actor(m.start(), m.end(), ctx.last_ministry, m.group(0), True,
                                      resolved="ministry"))
                 taken.append((m.start(), m.end()))
-        for m in SIDE_REF.finditer(s) if ctx.south_north else ():
+        for m in SIDE_REF.finditer(s) if ctx.south_north and _may_hold(
+                s, ("the South", "the North")) else ():
             iso3 = ctx.south_north.get(m.group("side"))
             if iso3 and free(m.start(), m.end()):
                 actors.append(_Actor(m.start(), m.end(), iso3, m.group(0), True,
                                      resolved="side"))
                 taken.append((m.start(), m.end()))
-        for m in PAIR_REF.finditer(s) if ctx.last_pair else ():
+        for m in PAIR_REF.finditer(s) if ctx.last_pair and _may_hold(s, _PAIR_KEYS) else ():
             if ctx.last_pair and free(m.start(), m.end()):
                 for iso3 in ctx.last_pair:
                     actors.append(_Actor(m.start(), m.end(), iso3, m.group(0), True,
@@ -882,6 +898,12 @@ def _analyse_item(item) -> tuple[str, Extraction]:
 #: Words one of which NONSTATE_SAYS needs (a C-level substring test before the regex).
 _NONSTATE_KEYS = ("nalyst", "xpert", "bserver", "ommentator", "cholar", "esearcher", "ritic",
                   "iplomat", "ources")
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_pattern(name: str) -> re.Pattern:
+    """``name`` as a whole word (no letter, digit or hyphen on either side)."""
+    return re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
 
 
 def _may_hold(text: str, keys) -> bool:
