@@ -4,7 +4,8 @@
 
 Prints sentences/s and statements/s of extraction in one process and spread over ``--workers``
 processes, statements/s of tone scoring (batched, sorted by length, all threads), and the
-ratios. The issue's budget: extraction at least 10x faster than scoring per statement, on the
+ratios. The three are timed in turns, ``--repeat`` times each, and the medians compared: on a
+shared machine the speed of each drifts by tens of percent between minutes. The issue's budget: extraction at least 10x faster than scoring per statement, on the
 same cores.
 """
 from __future__ import annotations
@@ -22,18 +23,22 @@ from tracker.score import ToneInput, ToneModel
 VOA = Path(__file__).resolve().parents[2] / "shared" / "data" / "voa" / "voa_stories.jsonl"
 
 
-def _timed(fn, repeat: int) -> tuple[float, object]:
-    times, out = [], None
+def _interleaved(fns: dict, repeat: int) -> tuple[dict, dict]:
+    """Median seconds of each function, run in turns (a, b, c, a, b, c, ...), so that all of
+    them share the machine's changing load; and each one's last output."""
+    times: dict = {k: [] for k in fns}
+    out: dict = {}
     for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), out
+        for k, fn in fns.items():
+            t = time.perf_counter()
+            out[k] = fn()
+            times[k].append(time.perf_counter() - t)
+    return {k: statistics.median(v) for k, v in times.items()}, out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--copies", type=int, default=8,
                         help="Feed the corpus this many times (distinct ids), so that starting "
@@ -49,19 +54,20 @@ def main() -> None:
         return [s for _, r in extractor.analyse_many(items, workers=workers)
                 for s in r.statements]
 
-    one_s, statements = _timed(lambda: run(1), args.repeat)
-    par_s, par_statements = _timed(lambda: run(args.workers), args.repeat)
-    assert len(par_statements) == len(statements)
-
     by_id = {a.id: a.text for a in articles}
-    first = [s for s in statements if s.article_id.endswith("#0")]
+    first = [s for s in run(1) if s.article_id.endswith("#0")]
     inputs = [ToneInput(by_id[s.article_id[:-2]][s.clause_start:s.clause_end],
                         tuple((a - s.clause_start, b - s.clause_start) for a, b in s.target_spans
                               if s.clause_start <= a and b <= s.clause_end))
               for s in first]
     model = ToneModel.load()
     model.predict(inputs[:32])
-    score_s, _ = _timed(lambda: model.predict(inputs, batch_size=64), args.repeat)
+    secs, out = _interleaved({"one": lambda: run(1), "par": lambda: run(args.workers),
+                              "score": lambda: model.predict(inputs, batch_size=64)},
+                             args.repeat)
+    one_s, par_s, score_s = secs["one"], secs["par"], secs["score"]
+    statements = out["one"]
+    assert len(out["par"]) == len(statements)
     score_rate = len(first) / score_s
 
     n = len(statements)

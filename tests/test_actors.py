@@ -57,6 +57,28 @@ def test_bad_actor_file_names_file_and_line(tmp_path):
         Gazetteer([DATA_DIR / "countries.tsv", bad])
 
 
+def test_sovereign_column_marks_territories(gaz, tmp_path):
+    assert not gaz.is_sovereign("IOT") and not gaz.is_sovereign("GRL")
+    assert gaz.is_sovereign("MUS") and gaz.is_sovereign("TWN")
+    # The column is optional in user files (a state, if absent) and checked when present.
+    header = "iso3\tiso2\tname\tofficial_name\taliases\tadjectives\tcapital\tmetonyms"
+    old = tmp_path / "old.tsv"
+    old.write_text(header + "\nXAA\tXA\tExampleland\t\t\t\t\t\n")
+    assert Gazetteer([old], officials=[]).is_sovereign("XAA")
+    bad = tmp_path / "bad.tsv"
+    bad.write_text(header + "\tsovereign\nXAA\tXA\tExampleland\t\t\t\t\t\tmaybe\n")
+    with pytest.raises(TrackerError, match=r"bad.tsv:2: sovereign 'maybe' is invalid"):
+        Gazetteer([bad], officials=[])
+
+
+def test_hyphenated_pairs(gaz):
+    pairs = gaz.compounds("the U.S.-South Korea talks and Guinea-Bissau and U.S.-led forces")
+    assert [(a.iso3, b.iso3, a.text, b.text) for a, b in pairs] == [
+        ("USA", "KOR", "the U.S.", "South Korea")]
+    # Each half is left out of the ordinary mentions.
+    assert [m.iso3 for m in gaz.find_mentions("the U.S.-Japan alliance")] == []
+
+
 def test_petrarch_dictionary_loads(shared_data):
     path = shared_data / "petrarch2" / "dictionaries" / "PETR.Validate.actors.txt"
     gaz = Gazetteer.with_user_files([path])

@@ -162,6 +162,20 @@ def test_nonstate_speakers_only_on_request():
     # Negotiations between two states go both ways.
     ("Negotiations between Britain and Mauritius have been going on for years.",
      {("GBR", "MUS"), ("MUS", "GBR")}),
+    # A dependent territory whose sovereignty is at stake is the topic, not a party.
+    ("Britain agreed to hand sovereignty of the Chagos Islands to Mauritius.",
+     {("GBR", "MUS")}),
+    ("Denmark rejected the purchase of Greenland by the United States.", {("DNK", "USA")}),
+    # A participle with its agent: the agent acts toward what the participle describes.
+    ("Somali troops, supported by the U.S. military, attacked the camp.", {("USA", "SOM")}),
+    ("Vietnam and China dispute the islands, a quarrel joined by Malaysia.", set()),
+    # A country in an opening prepositional phrase is no subject.
+    ("Beyond Ukraine, the ministers also discussed China's trade policy.", set()),
+    # A hyphenated pair names what a speaker addresses ...
+    ("China criticized the U.S.-Japan security alliance.", {("CHN", "USA"), ("CHN", "JPN")}),
+    # ... but alone it states nothing, and "Guinea-Bissau" is one country.
+    ("U.S.-Turkish tensions have grown.", set()),
+    ("Guinea-Bissau thanked Senegal.", {("GNB", "SEN")}),
 ])
 def test_more_rules(text, expected):
     assert dyads(extract_statements("t", text, "2024-06-01")) == expected
@@ -193,3 +207,15 @@ def test_workers_give_the_same_statements_in_the_same_order(shared_data):
     assert [i for i, _ in parallel] == [a.id for a in articles]
     assert parallel == serial
     assert sum(len(r.statements) for _, r in serial) > 50
+
+
+def test_he_after_a_quotation_is_the_quotations_speaker():
+    # An analyst quoted after an official: "he said" is the analyst's, not the official's.
+    text = ("Russian Foreign Minister Sergey Lavrov spoke on Monday. "
+            '"Nothing will change," Hecker, a consultant in London, said. '
+            '"We will not trust Japan," he said.')
+    assert dyads(Extractor().extract("a", text, "2024-06-01")) == set()
+    # The official stays the speaker when no one else has spoken since.
+    text = ("Russian Foreign Minister Sergey Lavrov spoke on Monday. "
+            '"We will not trust Japan," he said.')
+    assert dyads(Extractor().extract("a", text, "2024-06-01")) == {("RUS", "JPN")}

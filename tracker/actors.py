@@ -162,6 +162,8 @@ class Gazetteer:
         #: Changes whenever the actor data changes, so stored extractions can be redone.
         self.fingerprint = digest.hexdigest()[:12]
         self._all_forms = set(self._forms) | set(self._person_forms)
+        #: Dependent territories (``sovereign`` = no): places states dispute.
+        self.territories = frozenset(k for k, v in self.countries.items() if not v["sovereign"])
 
     @classmethod
     def with_user_files(cls, files: Sequence[Path]) -> "Gazetteer":
@@ -198,8 +200,13 @@ class Gazetteer:
             if not re.fullmatch(r"[A-Z]{3}", iso3):
                 raise TrackerError(f"{path}:{line}: iso3 {iso3!r} is not an ISO 3166-1 alpha-3 "
                                    "code; use three capital letters such as KOR.")
+            sovereign = (row.get("sovereign") or "yes").strip().lower()
+            if sovereign not in ("yes", "no"):
+                raise TrackerError(f"{path}:{line}: sovereign {sovereign!r} is invalid; use yes "
+                                   "(a state) or no (a dependent territory), or leave it empty.")
             self.countries[iso3] = {"name": row["name"].strip(),
-                                    "official_name": row["official_name"].strip()}
+                                    "official_name": row["official_name"].strip(),
+                                    "sovereign": sovereign == "yes"}
             self._add_form(row["name"], iso3, "name")
             self._add_form(row["official_name"], iso3, "official_name")
             if row["official_name"].strip():
@@ -256,6 +263,11 @@ class Gazetteer:
     def is_country(self, iso3: str) -> bool:
         return iso3 in self.countries
 
+    def is_sovereign(self, iso3: str) -> bool:
+        """Whether ``iso3`` is a state rather than a dependent territory (the Chagos Islands,
+        Greenland, Hong Kong): a territory is what states dispute, rarely who speaks."""
+        return iso3 not in self.territories
+
     def official(self, name: str, on: dt.date | None = None) -> Official | None:
         """The office ``name`` held on ``on`` (any office if ``on`` is None)."""
         terms = self.officials.get(self._person_forms.get(name, name), [])
@@ -296,8 +308,46 @@ class Gazetteer:
             out.append(Mention(start, end, form, iso3, kind))
         return out
 
+    def compounds(self, text: str) -> list[tuple[Mention, Mention]]:
+        """Pairs of countries joined by a hyphen: "the U.S.-Japan alliance", "Turkey-Israel
+        relations", "U.S.-South Korea talks". ``find_mentions`` leaves these out (a form never
+        touches a hyphen: "U.S.-led" is no mention).
+
+        Examples
+        --------
+        >>> [(a.iso3, b.iso3) for a, b in Gazetteer.default().compounds("U.S.-Japan talks")]
+        [('USA', 'JPN')]
+        """
+        out = []
+        for h in _HYPHEN.finditer(text):
+            at = h.start()
+            if not at or not (text[at - 1].isalnum() or text[at - 1] == "."):
+                continue
+            right = self._pattern.match(text[at + 1:at + 60])
+            if not right:
+                continue
+            whole = self._pattern.search(text, max(0, at - 40), at + 1 + right.end())
+            if whole and whole.start() < at < whole.end():
+                continue  # one form with a hyphen: "Guinea-Bissau"
+            # The longest form ending at the hyphen: try word starts from the farthest.
+            for i in range(max(0, at - 40), at):
+                if (i == 0 or not text[i - 1].isalnum()) and text[i].isalnum() \
+                        and self._pattern.fullmatch(text, i, at):
+                    pair = []
+                    for a, b in ((i, at), (at + 1, at + 1 + right.end())):
+                        form = text[a:b]
+                        if form in self._forms:
+                            pair.append(Mention(a, b, form, *self._forms[form]))
+                    if len(pair) == 2 and pair[0].iso3 != pair[1].iso3:
+                        out.append((pair[0], pair[1]))
+                    break
+        return out
+
 
 _WORD = re.compile(r"\w+")
+# A hyphen before a capital, as in "U.S.-Japan" (the character before is checked after: a
+# pattern opening with "-" lets the regex engine skip to hyphens at C speed).
+_HYPHEN = re.compile(r"-(?=[A-Z])")
 _NONSTATE_AFTER = re.compile(
     r"\s+(?:Post|Times|Journal|Tech|University|State University|Institute|Street Journal|"
     r"Peninsula|Sea|Strait|Gulf|Basin|Square|Airport|Stock Exchange|Capitals|Nationals|"

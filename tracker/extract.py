@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from tracker.actors import Gazetteer, Mention, trie
 
 #: Bump when the rules change: stored extractions of an older version are redone.
-RULES_VERSION = "rules-3"
+RULES_VERSION = "rules-4"
 
 # ----------------------------------------------------------------------------------------------
 # Word lists. Kept here (not in data files) because they are grammar, not world knowledge.
@@ -224,7 +224,10 @@ CLAUSE_BREAK = re.compile(r";\s+|,\s+(?=(?:which|who|whom|while|whereas|but)\b)|
 # patterns are scanned over every sentence.
 PRONOUN = re.compile(r"[HhSs](?<!\w.)(?:(?<=[Hh])|(?<=[Ss])h)e\b")
 PREPOSITION_BEFORE = re.compile(r"\b(?:of|with|to|from|for|against|in|on|at|about|toward|"
-                                r"towards|between|over|into|than|like|near)\s+(?:the\s+)?$")
+                                r"towards|between|over|into|than|like|near|beyond|besides|"
+                                r"despite|amid|unlike|including|except|via|among|across|within|"
+                                r"without|under|behind|through|throughout|alongside|upon|during|"
+                                r"outside|inside|regarding|concerning)\s+(?:the\s+)?$", re.I)
 TITLED = re.compile(r"\b(?P<title>Mr|Ms|Mrs|Dr|President|Prime Minister|Minister|Ambassador|"
                     r"Gen|General|Chancellor|Premier)\.?\s+(?P<name>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)*)")
 NAME = re.compile(r"[A-Z][a-z\u00C0-\u024F]+(?:(?: [A-Z]|-[A-Za-z])[a-z\u00C0-\u024F]+){1,3}")
@@ -247,6 +250,44 @@ SPEAKER_REF = re.compile(r"\b(?:[Ww]e|I|[Oo]ur (?:country|government|nation|dele
                          r"[Mm]y (?:country|government|delegation|nation))\b")
 PAIR_REF = re.compile(r"\b(?:the two (?:countries|nations|sides|governments|neighbou?rs)|"
                       r"both (?:countries|nations|sides|governments))\b", re.I)
+# A dependent territory after these is what states dispute, not a party: "handing
+# sovereignty of the Chagos Islands to Mauritius", "give up the Chagos Islands".
+TERRITORY_TOPIC = re.compile(
+    r"\b(?:sovereignty|control|ownership|possession|handover|transfer|return|administration|"
+    r"annexation|purchase|sale|status)\s+(?:of|over)\s+(?:the\s+)?$|"
+    r"\b(?:give|gives|gave|giving|given|hand|hands|handed|handing|cede|cedes|ceded|ceding|"
+    r"return|returns|returned|returning|buy|buying|bought|annex|annexing|annexed)\s+"
+    r"(?:up\s+|over\s+|back\s+)?(?:the\s+)?$", re.I)
+# A participle with its agent: "soldiers, supported by the U.S. military".
+BY_AFTER = re.compile(r"\s+by\s")
+# A capitalised name as the speaker of a clause: "..., Bagci said", "Ali Wyne, a senior adviser
+# at the International Crisis Group, describes ...", "said Daniel Sneider".
+_SAYS = (r"said|says|told|tells|added|adds|wrote|writes|explained|explains|noted|notes|"
+         r"argued|argues|contends|contended|believes|believed|warned|warns|describes|described")
+# The verb is found first (a trie opening with its letters scans at C speed), then the name
+# before or after it is read.
+SAYS_VERB = re.compile(rf"(?:{trie(_SAYS)})\b")
+NAME_AFTER = re.compile(r"\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})")
+QUOTE_TAIL = re.compile(r"[,.?!]\s*[\"”]\s*$")
+SAYS_AFTER = re.compile(rf"\s+(?:{_SAYS})\b")
+# After "A-B": a relation between the two ("the U.S.-Japan security alliance"), which a speaker
+# can address ("China criticized the U.S.-Japan alliance"). A war is a topic ("ending the
+# Russia-Ukraine war"), and the compound alone states nothing: the project's annotators did not
+# read "U.S.-Turkish tensions" as a statement by either side.
+COMPOUND_RELATION = re.compile(
+    r"(?:\s+[a-z]+){0,2}?\s+(?P<noun>talks|alliance|relations|relationship|ties|summits?|"
+    r"partnership|trade|cooperation|tensions?|rivalry|disputes?|deals?|agreements?|accords?|"
+    r"pacts?|treaty|dialogue|meetings?|negotiations|friendship|rapprochement|standoff|feud|"
+    r"row|exercises?|drills|axis|competition|detente|normali[sz]ation)\b")
+# Capitalised words that open no person's name.
+NOT_NAMES = {"He", "She", "It", "They", "We", "I", "You", "The", "This", "That", "These",
+             "Those", "There", "Officials", "Analysts", "Experts", "Critics", "Sources", "But",
+             "And", "Asked", "When", "In", "On", "At", "A", "An", "His", "Her", "Their", "Its",
+             "Our", "Some", "Many", "Both", "Reuters", "Xinhua", "VOA", "AP", "AFP", "Yonhap",
+             "Kyodo", "Police", "Witnesses", "Residents", "Mr", "Ms", "Mrs", "Dr", "President",
+             "Minister", "Prime", "Foreign", "Secretary", "Ambassador", "General", "Gen"}
+_SPEECH_KEYS = ("said", "says", "told", "tells", "added", "adds", "wrote", "writes", "xplain",
+                "noted", "notes", "argue", "contend", "believe", "warn", "describe")
 # Substrings one of which each pattern needs (cheap tests before scanning a sentence).
 _TITLE_KEYS = ("Mr", "Ms", "Dr", "President", "Minister", "Ambassador", "Gen", "Chancellor",
                "Premier")
@@ -364,6 +405,8 @@ class _Context:
 
     persons: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # name -> iso3, gender
     last_person: list[tuple[str, str, str | None]] = field(default_factory=list)  # name, iso3, g
+    # The latest person who spoke (name, iso3 or "" for no state, gender): '"...," he added'.
+    last_speaker: tuple[str, str, str | None] | None = None
     last_ministry: str | None = None
     last_subject_country: str | None = None
     last_pair: tuple[str, str] | None = None
@@ -470,7 +513,8 @@ class Extractor:
         def free(a: int, b: int) -> bool:
             return all(b <= x or a >= y for x, y in taken)
 
-        for m in self.gaz.find_mentions(s, on):
+        gaz = self.gaz
+        for m in gaz.find_mentions(s, on):
             if m.kind == "official":
                 if m.iso3 is None:
                     continue
@@ -478,12 +522,20 @@ class Extractor:
                 self._remember(ctx, m.person or m.text, m.iso3, m.gender)
                 taken.append((m.start, m.end))
                 continue
-            actors.append(self._phrase(s, m, ctx))
+            actors.append(self._phrase(s, m, ctx, gaz))
             taken.append((actors[-1].start, actors[-1].end))
             ctx.seen_countries.add(m.iso3 or "")
             if m.text.startswith(("South ", "North ")) and m.kind in ("name", "official_name",
                                                                      "alias"):
                 ctx.south_north.setdefault(m.text[:5], m.iso3 or "")
+        if "-" in s:
+            # "the U.S.-Japan alliance": both countries, as what the sentence is about.
+            for left, right in gaz.compounds(s):
+                if free(left.start, right.end) and COMPOUND_RELATION.match(s, right.end):
+                    for m in (left, right):
+                        actors.append(_Actor(m.start, m.end, m.iso3 or "", m.text, False,
+                                             resolved="compound"))
+                    taken.append((left.start, right.end))
         # Back-references, only where nothing else already stands.
         # (Each back-reference is looked for only when the article has given it something to
         # refer to.)
@@ -507,14 +559,20 @@ class Extractor:
             if not free(m.start(), m.end()):
                 continue
             want = {"he": "m", "she": "f"}.get(m.group(0).lower())
-            # The latest person of the pronoun's gender, else the latest of unknown gender.
-            ranked = sorted(reversed(ctx.last_person), key=lambda p: 0 if p[2] == want else 1,
-                            reverse=False)
-            for name, iso3, gender in ranked:
+            # The latest person the pronoun can stand for (same or unknown gender). If that is
+            # someone who speaks for no state (an analyst named earlier), the pronoun is theirs.
+            people = reversed(ctx.last_person)
+            if ctx.last_speaker and QUOTE_TAIL.search(s, 0, m.start()) and SAYS_AFTER.match(
+                    s, m.end()):
+                # '"...," he added' goes on with the quotation's speaker, whoever was named
+                # inside it.
+                people = [ctx.last_speaker, *people]
+            for name, iso3, gender in people:
                 if want is None or gender in (None, want):
-                    actors.append(_Actor(m.start(), m.end(), iso3, m.group(0), True, name,
-                                         gender, "pronoun"))
-                    taken.append((m.start(), m.end()))
+                    if iso3:
+                        actors.append(_Actor(m.start(), m.end(), iso3, m.group(0), True, name,
+                                             gender, "pronoun"))
+                        taken.append((m.start(), m.end()))
                     break
         for m in INSTITUTION.finditer(s) if ctx.last_ministry and _may_hold(
                 s, _INSTITUTION_KEYS) else ():
@@ -546,6 +604,30 @@ class Extractor:
         if m and ctx.last_subject_country and free(m.start(), m.end()):
             actors.append(_Actor(m.start(), m.end(), ctx.last_subject_country, m.group(0).strip(),
                                  False, resolved="its"))
+        if ctx.last_person and _may_hold(s, _SPEECH_KEYS):
+            # A named speaker who is none of the actors ("Bagci said", "said Daniel Sneider")
+            # speaks for no state: a later "he" is theirs, not the last official's.
+            for v in SAYS_VERB.finditer(s):
+                if not v.start() or not s[v.start() - 1].isspace():
+                    continue
+                found = _name_before(s, v.start())
+                if found is None and v.group(0) in ("said", "says", "added", "wrote"):
+                    m = NAME_AFTER.match(s, v.end())
+                    found = (m.group("name"), m.start("name")) if m else None
+                if found is None:
+                    continue
+                name, at = found
+                if free(at, at + len(name)):
+                    if name.split()[0] not in NOT_NAMES:
+                        ctx.last_person = [p for p in ctx.last_person if p[0] != name] + [
+                            (name, "", None)]
+                        ctx.last_speaker = (name, "", None)
+                    continue
+                # A state's person speaking ("Lavrov said"): theirs is the next '"...," he said'.
+                who = next((a for a in actors if a.person and a.start < at + len(name)
+                            and at < a.end), None)
+                if who:
+                    ctx.last_speaker = (who.person, who.iso3, who.gender)
         actors.sort(key=lambda x: (x.start, -x.end))
         # An official inside a grown phrase ("South Korean President Yoon Suk-yeol") is one actor.
         kept: list[_Actor] = []
@@ -558,10 +640,13 @@ class Extractor:
             kept.append(a)
         return kept
 
-    def _phrase(self, s: str, m: Mention, ctx: _Context) -> _Actor:
+    def _phrase(self, s: str, m: Mention, ctx: _Context, gaz: Gazetteer) -> _Actor:
         """Grow a country mention into its actor phrase: "Russian Deputy Foreign Minister Andrei
         Rudenko", "the South Korean Foreign Ministry", "China's foreign ministry"."""
         start, end = m.start, m.end
+        if m.iso3 in gaz.territories and TERRITORY_TOPIC.search(
+                s, max(0, start - 40), start):
+            return _Actor(start, end, m.iso3, s[start:end], False, excluded="territory")
         if GROUP_NOUNS.match(s, end):
             # "Ivory Coast rebels": a non-state group, neither the state nor its target.
             return _Actor(start, end, m.iso3 or "", s[start:end], False, excluded="group")
@@ -569,7 +654,7 @@ class Extractor:
             return _Actor(start, end, m.iso3 or "", s[start:end], False, excluded="place")
         city = CITY_BEFORE.search(s, max(0, start - 60), start) \
             if s[:start].rstrip().endswith(",") else None
-        if city and not self.gaz.is_form(city.group("city")):
+        if city and not gaz.is_form(city.group("city")):
             return _Actor(start, end, m.iso3 or "", s[start:end], False, excluded="place")
         is_actor = m.kind != "adjective"
         if not is_actor and m.text.endswith("s") and TRIGGER.match(s, _skip_space(s, end)):
@@ -718,6 +803,8 @@ class Extractor:
                                             rule.replace(":", ":joint-", 1)))
             if kind in ("main", "continued"):
                 prev_subject = subjects[0]
+            if rule.startswith("speech:") and subjects[0].person:
+                ctx.last_speaker = (subjects[0].person, subjects[0].iso3, subjects[0].gender)
             if kind == "main" and subjects[0].iso3:
                 # The subject country of this sentence is the "Its" of the next.
                 ctx.last_subject_country = subjects[0].iso3
@@ -776,6 +863,18 @@ class Extractor:
         if PASSIVE_AUX.search(trig.group(0)) and (verb.endswith("ed") or verb in IRREGULAR_PP):
             # "Three servicemen were killed in Iraq": the subject suffered, nobody is named as
             # acting (an agent with "by" was handled above).
+            return none
+        if (verb.endswith("ed") or verb in IRREGULAR_PP) and BY_AFTER.match(s, c0 + trig.end()):
+            # A participle with its agent ("Somali soldiers, supported by the U.S. military",
+            # "a fight joined by Brunei"): the agent acts toward the actor the participle
+            # describes, and no one else acts here.
+            head = [a for a in clause_actors if a.end <= vpos and vpos - a.end <= 3]
+            stop = s.find(",", c0 + trig.end(), c1)
+            agents = [a for a in clause_actors if c0 + trig.end() <= a.start
+                      and (stop < 0 or a.start < stop) and a.is_actor]
+            if head and agents:
+                return _coordinated(s, agents[0], clause_actors), verb, f"passive:{verb}", \
+                    head[-1]
             return none
         quoted_verb = _inside(vpos, quotes)
         # Subjects are outside quotes and not the object of a preposition ("ambassador to Kenya").
@@ -898,6 +997,35 @@ def _analyse_item(item) -> tuple[str, Extraction]:
 #: Words one of which NONSTATE_SAYS needs (a C-level substring test before the regex).
 _NONSTATE_KEYS = ("nalyst", "xpert", "bserver", "ommentator", "cholar", "esearcher", "ritic",
                   "iplomat", "ources")
+
+
+def _name_before(s: str, v: int) -> tuple[str, int] | None:
+    """The capitalised name (up to four words) that speaks with the verb at ``v``: right
+    before it ("Bagci said") or before an apposition ("Ali Wyne, a senior adviser at ...,
+    describes"); it must open the sentence or follow a comma or a quotation mark. Returns
+    ``(name, start)`` or None."""
+    end = v - 1
+    while end > 0 and s[end - 1] == " ":
+        end -= 1
+    if end > 0 and s[end - 1] == ",":
+        # An apposition: the name ends at the comma that opens it.
+        opening = s.rfind(",", max(0, end - 122), end - 1)
+        if opening < 0 or '"' in s[opening:end]:
+            return None
+        end = opening
+    words = s[max(0, end - 80):end].split(" ")
+    start, taken = end, 0
+    for w in reversed(words):
+        if taken == 4 or not w or not w[0].isupper() or not w[0].isalpha():
+            break
+        start -= len(w) + (1 if taken else 0)
+        taken += 1
+    if not taken:
+        return None
+    before = s[:start].rstrip()
+    if before and before[-1] not in ',"”':
+        return None
+    return s[start:end], start
 
 
 @functools.lru_cache(maxsize=4096)
