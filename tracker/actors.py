@@ -230,26 +230,88 @@ class Gazetteer:
                 self._person_forms[form] = name
 
     @functools.cached_property
-    def _pattern(self) -> re.Pattern:
-        """One regex of every form, as a trie ("Sou(?:th (?:Korea|Africa)|...)"), between word
-        boundaries (no letter, digit or hyphen on either side; forms such as "U.S." end in
-        punctuation, so the end is a look-ahead, not ``\\b``). Longer continuations come
-        first in the trie, so the longest form at a position wins.
+    def _scanner(self) -> tuple[re.Pattern, re.Pattern | None, re.Pattern | None, tuple]:
+        """Regexes of the forms, as tries ("Sou(?:th (?:Korea|Africa)|...)"; longer
+        continuations first, so the longest form at a position wins), each ending with a
+        look-ahead for the word boundary (forms such as "U.S." end in punctuation, so not
+        ``\\b``):
 
-        Built on first use: a regex of a few thousand forms takes ~0.1 s to compile, which
-        PETRARCH dictionaries of tens of thousands of forms multiply. Scanning with it is ~2x
-        faster than scanning words in Python and testing each in a set.
+        - ``head``: forms opening with a capital, plus "X" of every "the X" form. It opens with
+          no look-behind, so the regex engine skips to capitals at C speed (~3x faster than
+          with one); the start boundary and "the" before are checked in Python.
+        - ``the``: the "X" of the "the X" forms alone.
+        - ``low``: the few other forms ("al-Sisi", "von der Leyen"), scanned only when the text
+          holds one of them (``low_forms``).
+
+        Built on first use: compiling a few thousand forms takes ~0.1 s, which PETRARCH
+        dictionaries of tens of thousands of forms multiply.
         """
-        forms = [f for f in self._all_forms if _WORD.match(f)]
-        if not forms:
-            return re.compile(r"(?!)")
-        return re.compile(rf"(?<![\w-])(?:{trie('|'.join(forms))})(?![\w-])")
+        upper, after_the, lower = set(), set(), []
+        for f in self._all_forms:
+            if not _WORD.match(f):
+                continue  # a form must open with a word character
+            if f[0].isupper():
+                upper.add(f)
+            elif f.startswith("the ") and f[4:5].isupper():
+                after_the.add(f[4:])
+            else:
+                lower.append(f)
+
+        def compiled(forms, lookbehind=""):
+            return re.compile(rf"{lookbehind}(?:{trie('|'.join(sorted(forms)))})(?![\w-])") \
+                if forms else None
+
+        return (compiled(upper | after_the) or re.compile(r"(?!)"), compiled(after_the),
+                compiled(lower, r"(?<![\w-])"), tuple(lower))
+
+    def _form_at(self, text: str, i: int, found: str) -> tuple[int, int, str] | None:
+        """The form a reader takes where ``head`` found ``found`` at ``i``: "the X" if "the"
+        stands before it, else the longest form opening at ``i``."""
+        if i >= 4 and text.startswith("the ", i - 4) and (i == 4 or not (
+                text[i - 5].isalnum() or text[i - 5] in "-_")):
+            the = self._scanner[1]
+            m = the.match(text, i) if the is not None else None
+            if m:
+                return i - 4, m.end(), "the " + m.group()
+        if found in self._all_forms:
+            return i, i + len(found), found
+        # "found" counts only after "the"; a shorter form may open here ("Congo" of "Congo
+        # Basin", if only "the Congo Basin" were a form).
+        for end in range(i + len(found) - 1, i, -1):
+            if text[i:end] in self._all_forms and not (
+                    end < len(text) and (text[end].isalnum() or text[end] in "-_")):
+                return i, end, text[i:end]
+        return None
+
+    def _next_head(self, text: str, pos: int) -> tuple[int, int, str] | None:
+        head = self._scanner[0]
+        m = head.search(text, pos)
+        while m:
+            i = m.start()
+            if not i or not (text[i - 1].isalnum() or text[i - 1] in "-_"):
+                hit = self._form_at(text, i, m.group())
+                if hit and hit[0] >= pos:
+                    return hit
+            m = head.search(text, i + 1)
+        return None
 
     def _matches(self, text: str):
         """``(start, end, form)`` of the forms in ``text``: longest first, left to right, never
-        overlapping, and only at word boundaries."""
-        for m in self._pattern.finditer(text):
-            yield m.start(), m.end(), m.group()
+        overlapping, and only at word boundaries (no letter, digit or hyphen on either side).
+        """
+        low, low_forms = self._scanner[2], self._scanner[3]
+        low_possible = low is not None and any(f in text for f in low_forms)
+        pos = 0
+        while True:
+            hit = self._next_head(text, pos)
+            if low_possible:
+                m = low.search(text, pos)
+                if m and (hit is None or m.start() < hit[0]):
+                    hit = (m.start(), m.end(), m.group())
+            if hit is None:
+                return
+            yield hit
+            pos = hit[1]
 
     # -- queries -------------------------------------------------------------------------------
     def country_name(self, iso3: str) -> str:
@@ -323,24 +385,24 @@ class Gazetteer:
             at = h.start()
             if not at or not (text[at - 1].isalnum() or text[at - 1] == "."):
                 continue
-            right = self._pattern.match(text[at + 1:at + 60])
+            right = self._scanner[0].match(text, at + 1)
+            right = self._form_at(text, at + 1, right.group()) if right else None
             if not right:
                 continue
-            whole = self._pattern.search(text, max(0, at - 40), at + 1 + right.end())
-            if whole and whole.start() < at < whole.end():
-                continue  # one form with a hyphen: "Guinea-Bissau"
-            # The longest form ending at the hyphen: try word starts from the farthest.
-            for i in range(max(0, at - 40), at):
-                if (i == 0 or not text[i - 1].isalnum()) and text[i].isalnum() \
-                        and self._pattern.fullmatch(text, i, at):
-                    pair = []
-                    for a, b in ((i, at), (at + 1, at + 1 + right.end())):
-                        form = text[a:b]
-                        if form in self._forms:
-                            pair.append(Mention(a, b, form, *self._forms[form]))
-                    if len(pair) == 2 and pair[0].iso3 != pair[1].iso3:
-                        out.append((pair[0], pair[1]))
-                    break
+            # The longest form ending at the hyphen, trying word starts from the farthest; none
+            # may run across the hyphen ("Guinea-Bissau" is one country).
+            starts = [i for i in range(max(0, at - 40), at)
+                      if (i == 0 or not text[i - 1].isalnum()) and text[i].isalnum()]
+            if any(text[i:e] in self._forms for i in starts for e in range(at + 2, right[1] + 1)
+                   if e == len(text) or not text[e].isalnum()):
+                continue
+            left = next((i for i in starts if text[i:at] in self._forms), None)
+            if left is None:
+                continue
+            pair = [Mention(a, b, text[a:b], *self._forms[text[a:b]])
+                    for a, b in ((left, at), (at + 1, right[1])) if text[a:b] in self._forms]
+            if len(pair) == 2 and pair[0].iso3 != pair[1].iso3:
+                out.append((pair[0], pair[1]))
         return out
 
 

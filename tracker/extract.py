@@ -216,9 +216,12 @@ ATTRIBUTION = re.compile(
     r",\s*(?!which|who|whom|but|while|and|that)(?:(?:indicated|said|announced|according to|"
     r"reported|stated|added|noted)\b|[^,\"]{0,80}?\b(?:said|says|announced|reported|stated|"
     r"added|noted|told)\b)[^,]*$")
-CLAUSE_BREAK = re.compile(r";\s+|,\s+(?=(?:which|who|whom|while|whereas|but)\b)|"
-                          r",\s+(?=and\s+(?:the\s+)?[A-Z])|"
-                          r"\s+(?=(?:while|whereas)\b)|,?\s+(?=after\b)")
+# Where a clause starts: after "; ", after ", " before which/who/but/while/after or before
+# "and" + a name; and at "while", "whereas" or "after" without a comma. Two patterns, so that
+# each opens with literal characters the regex engine can skip to.
+CLAUSE_PUNCT = re.compile(r";\s+|,\s+(?=(?:which|who|whom|while|whereas|but|after)\b)|"
+                          r",\s+(?=and\s+(?:the\s+)?[A-Z])")
+CLAUSE_WORD = re.compile(r"(?:while|whereas|after)\b")
 # "He", "he", "She", "she" at a word start. Opening with a character class (the word-start
 # test comes after it) lets the regex engine skip to candidate letters at C speed; these
 # patterns are scanned over every sentence.
@@ -384,7 +387,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 # Actors inside one article
 
 
-@dataclass
+@dataclass(slots=True)
 class _Actor:
     """A country actor phrase in a sentence (sentence-relative offsets)."""
 
@@ -652,8 +655,11 @@ class Extractor:
             return _Actor(start, end, m.iso3 or "", s[start:end], False, excluded="group")
         if m.kind == "adjective" and PLACE_NOUNS.match(s, end):
             return _Actor(start, end, m.iso3 or "", s[start:end], False, excluded="place")
+        before = start - 1
+        while before >= 0 and s[before].isspace():
+            before -= 1
         city = CITY_BEFORE.search(s, max(0, start - 60), start) \
-            if s[:start].rstrip().endswith(",") else None
+            if before >= 0 and s[before] == "," else None
         if city and not gaz.is_form(city.group("city")):
             return _Actor(start, end, m.iso3 or "", s[start:end], False, excluded="place")
         is_actor = m.kind != "adjective"
@@ -851,13 +857,18 @@ class Extractor:
                     word = m.group(0).split()[0].lower()
                     return [agents[0]], None, f"{rule}:{word}", None
         quotes = _quote_spans(s)
-        triggers = list(TRIGGER.finditer(text))
-        if not triggers:
+        # Reported speech: the first verb outside the quotation marks ('"...," the minister
+        # said'), else the first verb. (The scan stops at the first verb outside quotes.)
+        trig = first = None
+        for t in TRIGGER.finditer(text):
+            first = first or t
+            if not _inside(c0 + t.start("verb"), quotes):
+                trig = t
+                break
+        if first is None:
             # In a speech, "Ukraine deserves peace" is the speaker's statement about Ukraine.
             return none if speech else self._subject_verb(s, c0, c1, clause_actors, kind) or none
-        # Reported speech: the verb outside the quotation marks ('"...," the minister said').
-        trig = next((t for t in triggers if not _inside(c0 + t.start("verb"), quotes)),
-                    triggers[0])
+        trig = trig or first
         verb = trig.group("verb")
         vpos = c0 + trig.start()
         if PASSIVE_AUX.search(trig.group(0)) and (verb.endswith("ed") or verb in IRREGULAR_PP):
@@ -1136,9 +1147,14 @@ def _clauses(s: str):
         c1 = tail.start()
     cuts = [c0]
     kinds = ["main"]
-    for b in CLAUSE_BREAK.finditer(s, c0, c1):
-        nxt = s[b.end():b.end() + 10].split(" ")[0].lower()
-        cuts.append(b.end())
+    starts = [b.end() for b in CLAUSE_PUNCT.finditer(s, c0, c1)]
+    if _may_hold(s, ("while", "whereas", "after")):
+        starts = sorted(set(starts).union(
+            w.start() for w in CLAUSE_WORD.finditer(s, c0, c1)
+            if w.start() > c0 and s[w.start() - 1].isspace()))
+    for start in starts:
+        nxt = s[start:start + 10].split(" ")[0].lower()
+        cuts.append(start)
         kinds.append({"which": "which", "who": "who", "whom": "which", "after": "after"}
                      .get(nxt, "continued"))
     cuts.append(c1)
