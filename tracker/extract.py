@@ -904,7 +904,8 @@ class Extractor:
             else:
                 return none
         else:
-            nonstate = NONSTATE.search(s, c0, vpos)
+            nonstate = NONSTATE.search(s, c0, vpos) if _may_hold(
+                s[c0:vpos].lower(), _NONSTATE_STEMS) else None
             if nonstate and not self.include_nonstate:
                 # The speaker is not a state: an analyst's claim is no country statement.
                 first_actor = next((a for a in before if a.is_actor), None)
@@ -1005,6 +1006,12 @@ def _analyse_item(item) -> tuple[str, Extraction]:
     return article_id, _WORKER.analyse(article_id, text, published)
 
 
+#: Lower-case stems one of which NONSTATE needs.
+_NONSTATE_STEMS = ("analyst", "expert", "observer", "commentator", "scholar", "researcher",
+                   "academic", "think", "activist", "critic", "ngo", "rights group", "witnesses",
+                   "residents", "sources", "journalist", "reporter", "paper", "report", "poll",
+                   "survey", "rebel", "militant", "guerrilla", "separatist", "insurgent",
+                   "protester", "demonstrator")
 #: Words one of which NONSTATE_SAYS needs (a C-level substring test before the regex).
 _NONSTATE_KEYS = ("nalyst", "xpert", "bserver", "ommentator", "cholar", "esearcher", "ritic",
                   "iplomat", "ources")
