@@ -207,6 +207,10 @@ def test_workers_give_the_same_statements_in_the_same_order(shared_data):
     assert [i for i, _ in parallel] == [a.id for a in articles]
     assert parallel == serial
     assert sum(len(r.statements) for _, r in serial) > 50
+    # A lazy iterator of more articles than one window (64 here) keeps its order too.
+    many = ((f"{i}#{k}", t, p) for k in range(5) for i, t, p in items)
+    ids = [i for i, _ in ex.analyse_many(many, workers=2, chunksize=2)]
+    assert ids == [f"{i}#{k}" for k in range(5) for i, _, _ in items]
 
 
 def test_he_after_a_quotation_is_the_quotations_speaker():

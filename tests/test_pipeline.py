@@ -115,3 +115,27 @@ def test_bad_worker_count_is_one_clear_error(monkeypatch):
         pipeline.default_workers()
     monkeypatch.setenv("TRACKER_WORKERS", "3")
     assert pipeline.default_workers() == 3
+
+
+def test_extraction_streams_from_the_store_over_workers(tmp_path, shared_data):
+    # Articles come from the store in small batches and over two processes (the windows of
+    # articles are read in this thread), with the same statements as one process.
+    from tracker.extract import Extractor
+    from tracker.ingest import read_articles
+
+    articles = list(read_articles([shared_data / "voa" / "voa_stories.jsonl"]))[:30]
+    counts = []
+    for workers, name in ((1, "one.db"), (2, "two.db")):
+        with Store(tmp_path / name) as store:
+            store.add_articles(articles)
+            ex = Extractor()
+            assert store.n_articles_to_extract(ex.version) == 30
+            assert [r[0] for r in store.articles_to_extract(ex.version, batch=7)] == [
+                r[0] for r in store.articles_to_extract(ex.version)]
+            counts.append(pipeline.extract(store, ex, workers=workers))
+            assert store.n_articles_to_extract(ex.version) == 0
+            counts.append(sorted(store.db.execute(
+                "SELECT article_id, sentence_index, source, target, rule FROM statements "
+                "WHERE extractor = ?", (ex.version,))))
+    assert counts[0] == counts[2] and counts[0][0] == 30 and counts[0][1] > 20
+    assert counts[1] == counts[3] and len(counts[1]) == counts[0][1]

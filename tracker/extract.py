@@ -494,18 +494,32 @@ class Extractor:
         With ``workers`` > 1 the articles are spread over that many processes (articles are
         independent; the gazetteer is shared by fork where the platform has it). The caller
         stores results as they come, so an interrupted run keeps every article already
-        yielded.
+        yielded. ``items`` may be a lazy iterator (articles streamed from the store): it is
+        only ever advanced in the calling thread, one window of articles at a time, with two
+        windows in flight so that the workers never wait for the next.
         """
         if workers <= 1:
             for article_id, text, published in items:
                 yield article_id, self.analyse(article_id, text, published)
             return
+        import itertools
         import multiprocessing as mp
 
+        items = iter(items)
+        size = max(64, 16 * workers * chunksize)
         method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
         with mp.get_context(method).Pool(workers, initializer=_set_worker,
                                          initargs=(self,)) as pool:
-            yield from pool.imap(_analyse_item, items, chunksize)
+
+            def submit():
+                window = list(itertools.islice(items, size))
+                return pool.imap(_analyse_item, window, chunksize) if window else None
+
+            pending = submit()
+            while pending is not None:
+                following = submit()
+                yield from pending
+                pending = following
 
     # -- one sentence ---------------------------------------------------------------------------
     def _actors(self, s: str, on: dt.date | None, ctx: _Context) -> list[_Actor]:

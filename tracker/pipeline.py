@@ -89,10 +89,12 @@ def extract(store, extractor=None, workers: int | None = None) -> tuple[int, int
 
     extractor = extractor or Extractor()
     version = extractor.version
-    todo = list(store.articles_to_extract(version))
     if workers is None:
-        workers = default_workers() if len(todo) >= PARALLEL_FROM else 1
+        workers = default_workers() if store.n_articles_to_extract(version) >= PARALLEL_FROM \
+            else 1
     n_articles = n_statements = 0
+    # Articles stream from the store in batches; results are stored as they come back.
+    todo = store.articles_to_extract(version)
     for article_id, result in extractor.analyse_many(todo, workers=workers):
         store.save_statements(article_id, version, result.statements, result.n_sentences,
                               result.n_sentences_with_country)
@@ -119,10 +121,8 @@ def score(store, model=None, batch_size: int = 64, chunk: int = 2048) -> tuple[i
     extractor = store.get_meta("extractor")
     if extractor is None:
         return 0, 0
-    todo = store.statements_to_score(extractor, model_id)
     scored = cached = 0
-    for i in range(0, len(todo), chunk):
-        part = todo[i:i + chunk]
+    for part in store.statements_to_score(extractor, model_id, batch=chunk):
         keys = [tone_cache_key(model_id, r["text"], r["target_spans"], r["source_spans"])
                 for r in part]
         hits = store.cached_tones(keys)

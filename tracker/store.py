@@ -163,13 +163,27 @@ class Store:
                                "list articles with `tracker export statements`.")
         return row[0]
 
-    def articles_to_extract(self, extractor: str) -> Iterator[tuple[str, str, str]]:
-        """``(id, text, published)`` of the articles not yet extracted by ``extractor``."""
-        cur = self.db.execute(
-            "SELECT id, text, published FROM articles a WHERE NOT EXISTS (SELECT 1 FROM "
-            "extractions e WHERE e.article_id = a.id AND e.extractor = ?) ORDER BY published, id",
-            (extractor,))
-        yield from cur.fetchall()
+    def articles_to_extract(self, extractor: str, batch: int = 500
+                            ) -> Iterator[tuple[str, str, str]]:
+        """``(id, text, published)`` of the articles not yet extracted by ``extractor``, oldest
+        first. Only the ids are read at once; texts come ``batch`` articles at a time, so a
+        corpus of millions of articles is never held in memory (and the caller may store
+        results between batches)."""
+        ids = [r[0] for r in self.db.execute(
+            "SELECT id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM extractions e WHERE "
+            "e.article_id = a.id AND e.extractor = ?) ORDER BY published, id", (extractor,))]
+        for i in range(0, len(ids), batch):
+            chunk = ids[i:i + batch]
+            rows = {r[0]: r for r in self.db.execute(
+                f"SELECT id, text, published FROM articles WHERE id IN "
+                f"({','.join('?' * len(chunk))})", chunk)}
+            yield from (rows[k] for k in chunk if k in rows)
+
+    def n_articles_to_extract(self, extractor: str) -> int:
+        """How many articles ``extractor`` has not extracted yet."""
+        return self.db.execute(
+            "SELECT COUNT(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM extractions e "
+            "WHERE e.article_id = a.id AND e.extractor = ?)", (extractor,)).fetchone()[0]
 
     # -- statements ---------------------------------------------------------------------------
     def save_statements(self, article_id: str, extractor: str,
@@ -193,20 +207,39 @@ class Store:
                             (article_id, extractor, len(statements), now, n_sentences,
                              n_sentences_with_country))
 
-    def statements_to_score(self, extractor: str, model: str) -> list[dict]:
+    def statements_to_score(self, extractor: str, model: str, batch: int | None = None
+                            ) -> Iterator[list[dict]] | list[dict]:
         """Statements of ``extractor`` without a score from ``model``, with their clause text and
-        spans relative to the clause (what the tone model reads)."""
-        rows = self.db.execute(
-            "SELECT s.id, a.text, s.clause_start, s.clause_end, s.target_spans, s.source_spans "
-            "FROM statements s JOIN articles a ON a.id = s.article_id WHERE s.extractor = ? "
-            "AND NOT EXISTS (SELECT 1 FROM scores c WHERE c.statement_id = s.id AND "
-            "c.model = ?) ORDER BY s.id", (extractor, model)).fetchall()
+        spans relative to the clause (what the tone model reads), in statement order.
+
+        With ``batch``, an iterator of lists of at most ``batch`` statements: only the ids are
+        read at once, and each article's text is read once per batch, so the memory stays
+        bounded on any corpus. Without it, one list.
+        """
+        todo = self.db.execute(
+            "SELECT s.id FROM statements s WHERE s.extractor = ? AND NOT EXISTS (SELECT 1 FROM "
+            "scores c WHERE c.statement_id = s.id AND c.model = ?) ORDER BY s.id",
+            (extractor, model)).fetchall()
+        batches = (self._clauses([r[0] for r in todo[i:i + batch]])
+                   for i in range(0, len(todo), batch)) if batch else None
+        return batches if batches is not None else self._clauses([r[0] for r in todo])
+
+    def _clauses(self, ids: Sequence[int]) -> list[dict]:
         out = []
-        for sid, text, c0, c1, tspans, sspans in rows:
-            rel = lambda spans: tuple((a - c0, b - c0) for a, b in json.loads(spans)  # noqa: E731
-                                      if c0 <= a and b <= c1)
-            out.append({"statement_id": sid, "text": text[c0:c1], "target_spans": rel(tspans),
-                        "source_spans": rel(sspans)})
+        for i in range(0, len(ids), 500):
+            chunk = list(ids[i:i + 500])
+            rows = self.db.execute(
+                "SELECT s.id, s.article_id, s.clause_start, s.clause_end, s.target_spans, "
+                f"s.source_spans FROM statements s WHERE s.id IN ({','.join('?' * len(chunk))}) "
+                "ORDER BY s.id", chunk).fetchall()
+            need = sorted({r[1] for r in rows})
+            texts = dict(self.db.execute(
+                f"SELECT id, text FROM articles WHERE id IN ({','.join('?' * len(need))})",
+                need)) if need else {}
+            for sid, article_id, c0, c1, tspans, sspans in rows:
+                out.append({"statement_id": sid, "text": texts[article_id][c0:c1],
+                            "target_spans": _relative(tspans, c0, c1),
+                            "source_spans": _relative(sspans, c0, c1)})
         return out
 
     def cached_tones(self, keys: Sequence[str]) -> dict[str, tuple[float, str, float]]:
@@ -284,3 +317,8 @@ class Store:
         """Row counts of the main tables."""
         return {t: self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
                 for t in ("articles", "statements", "scores", "extractions")}
+
+
+def _relative(spans: str, c0: int, c1: int) -> tuple[tuple[int, int], ...]:
+    """Stored article offsets (JSON) inside the clause ``[c0, c1)``, made clause-relative."""
+    return tuple((a - c0, b - c0) for a, b in json.loads(spans) if c0 <= a and b <= c1)
