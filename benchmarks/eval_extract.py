@@ -55,6 +55,7 @@ if str(ROOT) not in sys.path:
 from tracker.actors import (Gazetteer, country3, parse_petr_actors,  # noqa: E402
                             petr_tables)
 from tracker.extract import Extractor  # noqa: E402
+from tracker.gold import load_gold, read_rows  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SEED = ROOT / "seeds" / "000_38975f3c750645bc.txt"
@@ -405,7 +406,7 @@ GOLD_VOA = ROOT / "benchmarks" / "gold" / "voa_dyads.jsonl"
 def load_voa_gold(path: Path = GOLD_VOA) -> list[dict]:
     """The project's own gold dyads for whole VOA stories: one row per sentence (article id,
     sentence index and offsets, ``dyads``, ``uncertain``; no text: it is read from the data)."""
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return read_rows(path)
 
 
 def voa_gold_sets(rows: list[dict]) -> tuple[list[set[Pair]], list[set[Pair]]]:
@@ -421,12 +422,9 @@ def run_voa_gold(data: Path, path: Path = GOLD_VOA, part: str = "all") -> Run:
     ``part``: "dev" (rows whose errors the team has read and may change rules for), "test"
     (rows whose errors are never printed: only their totals) or "all".
     """
-    from tracker.ingest import read_articles
-
-    all_rows = load_voa_gold(path)
-    rows = [r for r in all_rows if part in ("all", r["part"])]
+    gold_set = load_gold(data, part, path)
+    rows, articles = gold_set.rows, gold_set.articles
     keep = set(r["article_id"] for r in rows)
-    articles = {a.id: a for a in read_articles([data / "voa" / "voa_stories.jsonl"])}
     ex = Extractor()
     by_sentence, secs = {}, 0.0
     for article_id in dict.fromkeys(r["article_id"] for r in rows):
@@ -436,16 +434,11 @@ def run_voa_gold(data: Path, path: Path = GOLD_VOA, part: str = "all") -> Run:
         secs += time.perf_counter() - t
         for st in found:
             by_sentence.setdefault((art.id, st.sentence_index), []).append(st)
-    # Test sentences that also stand in a dev story (syndicated copies) are left out: rules
-    # were changed after reading dev errors.
-    dev_texts = {articles[r["article_id"]].text[r["start"]:r["end"]] for r in all_rows
-                 if r["part"] == "dev"} if part == "test" else set()
-    rows = [r for r in rows
-            if articles[r["article_id"]].text[r["start"]:r["end"]] not in dev_texts]
+    # (Test sentences that also stand in a dev story are already left out: rules were
+    # changed after reading dev errors.)
     texts, sts = [], []
     for r in rows:
-        text = articles[r["article_id"]].text
-        texts.append(text[r["start"]:r["end"]])
+        texts.append(r["text"])
         found = by_sentence.get((r["article_id"], r["sentence_index"]), [])
         if found and (found[0].sentence_start, found[0].sentence_end) != (r["start"], r["end"]):
             raise SystemExit(f"{path}: sentence {r['article_id']}/{r['sentence_index']} no "

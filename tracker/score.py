@@ -57,7 +57,7 @@ _REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = _REPO.parent / "shared" / "data"
 DEFAULT_CORPUS = _REPO / "corpus" / "statements.jsonl"
 #: The project's own tone labels of gold VOA dyads (dev: model selection; test: evaluation).
-DEFAULT_VOA_TONE = _REPO / "benchmarks" / "gold" / "voa_tone.jsonl"
+DEFAULT_VOA_TONE = _REPO / "benchmarks" / "gold" / "voa_tone.jsonl"  # = tracker.gold.VOA_TONE
 DEFAULT_VOA_DYADS = _REPO / "benchmarks" / "gold" / "voa_dyads.jsonl"
 
 
@@ -426,33 +426,18 @@ def load_voa_tone(data_dir: str | os.PathLike = DEFAULT_DATA_DIR, part: str = "d
     import datetime as dt
 
     from tracker.actors import Gazetteer
-    from tracker.ingest import read_articles
+    from tracker.gold import load_gold
 
-    all_rows = [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
-    rows = [r for r in all_rows if part in ("all", r["part"])]
-    spans = {(r["article_id"], r["sentence_index"]): (r["start"], r["end"])
-             for r in map(json.loads, Path(dyads).read_text().splitlines())}
-    voa = _require(Path(data_dir) / "voa" / "voa_stories.jsonl", "VOA stories file")
-    articles = {a.id: a for a in read_articles([voa])}
+    gold = load_gold(data_dir, part, path, spans=dyads)
     gaz = Gazetteer.default()
-    def sentence(r):
-        a, b = spans[(r["article_id"], r["sentence_index"])]
-        return articles[r["article_id"]].text[a:b]
-
-    # A sentence of the test part that also stands in a dev story (syndicated copies) is left
-    # out, so that nothing chosen on dev is scored again on test.
-    dev_texts = {sentence(r) for r in all_rows if r["part"] == "dev"} if part == "test" else set()
     inputs, labels, scores = [], [], []
-    for r in rows:
-        art = articles[r["article_id"]]
-        text = sentence(r)
-        if text in dev_texts:
-            continue
-        mentions = gaz.find_mentions(text, dt.date.fromisoformat(art.published)
+    for r in gold.rows:
+        art = gold.articles[r["article_id"]]
+        mentions = gaz.find_mentions(r["text"], dt.date.fromisoformat(art.published)
                                      if art.published else None)
         marks = {iso: tuple((m.start, m.end) for m in mentions if m.iso3 == iso)
                  for iso in (r["target"], r["source"])}
-        inputs.append(ToneInput(text, marks[r["target"]], marks[r["source"]]))
+        inputs.append(ToneInput(r["text"], marks[r["target"]], marks[r["source"]]))
         labels.append(LABELS.index(r["label"]))
         scores.append(int(r["score"]))
     return inputs, np.array(labels, dtype=np.int64), np.array(scores)
