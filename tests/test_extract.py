@@ -176,6 +176,22 @@ def test_nonstate_speakers_only_on_request():
     # ... but alone it states nothing, and "Guinea-Bissau" is one country.
     ("U.S.-Turkish tensions have grown.", set()),
     ("Guinea-Bissau thanked Senegal.", {("GNB", "SEN")}),
+    # Coordinated adjectives share the head noun: two sources, no target between them.
+    ("Russian and North Korean leaders signed a treaty.", {("RUS", "PRK"), ("PRK", "RUS")}),
+    ("U.S. and Iraqi officials described the raid against Syria as a success.",
+     {("USA", "SYR"), ("IRQ", "SYR")}),
+    # A progressive and an irregular past tense after a state subject.
+    ("Ankara had been looking to repair relations with Israel.", {("TUR", "ISR")}),
+    ("The White House sent a delegation to Taiwan.", {("USA", "TWN")}),
+    # "along with" coordinates sources; "both leaders" is the pair of the sentence before.
+    ("France, along with Egypt, condemned Turkey.", {("FRA", "TUR"), ("EGY", "TUR")}),
+    # A country's expert is no state, and neither source nor target.
+    ("A senior Iran analyst said China will buy more oil.", set()),
+    # A noun after a determiner and a country adjective is no verb.
+    ("U.S. officials have yet to comment on the Iraqi claims.", set()),
+    # "from" is a place only after a journey.
+    ("Italy restricted all travel from India.", {("ITA", "IND")}),
+    ("Macron returned from India and praised Japan.", {("FRA", "JPN")}),
 ])
 def test_more_rules(text, expected):
     assert dyads(extract_statements("t", text, "2024-06-01")) == expected

@@ -267,8 +267,9 @@ class Gazetteer:
     def _form_at(self, text: str, i: int, found: str) -> tuple[int, int, str] | None:
         """The form a reader takes where ``head`` found ``found`` at ``i``: "the X" if "the"
         stands before it, else the longest form opening at ``i``."""
-        if i >= 4 and text.startswith("the ", i - 4) and (i == 4 or not (
+        if i >= 4 and text.startswith(("the ", "The "), i - 4) and (i == 4 or not (
                 text[i - 5].isalnum() or text[i - 5] in "-_")):
+            # ("The White House" opening a sentence is the form "the White House".)
             the = self._scanner[1]
             m = the.match(text, i) if the is not None else None
             if m:
@@ -361,7 +362,7 @@ class Gazetteer:
                 name = self._person_forms[form]
                 term = self.official(name, on)
                 any_term = self.officials[name][0]
-                out.append(Mention(start, end, form, term.iso3 if term else None,
+                out.append(Mention(start, end, text[start:end], term.iso3 if term else None,
                                    "official", role=(term or any_term).role, person=name,
                                    gender=any_term.gender))
                 continue
@@ -371,7 +372,7 @@ class Gazetteer:
                 # "Korea" in "Korean Peninsula" never reaches here (lookahead), but "Georgia Tech"
                 # or "Washington Post" should not count as the state.
                 continue
-            out.append(Mention(start, end, form, iso3, kind))
+            out.append(Mention(start, end, text[start:end], iso3, kind))
         return out
 
     def compounds(self, text: str) -> list[tuple[Mention, Mention]]:

@@ -63,7 +63,8 @@ ROLE_WORDS = {
     "deputy", "vice", "first", "second", "foreign", "defence", "defense", "prime", "minister",
     "ministry", "ministers", "secretary", "state", "president", "vice-president", "ambassador",
     "envoy", "spokesperson", "spokesman", "spokeswoman", "official", "officials", "diplomat",
-    "diplomats", "diplomacy", "government", "leader", "leadership", "chancellor", "king", "queen",
+    "diplomats", "diplomacy", "government", "leader", "leaders", "leadership", "chancellor",
+    "king", "queen",
     "emperor", "premier", "chairman", "general", "army", "navy", "air", "force", "forces",
     "military", "troops", "authorities", "embassy", "mission", "delegation", "negotiator",
     "negotiators", "national", "security", "adviser", "advisor", "office", "council", "cabinet",
@@ -151,7 +152,11 @@ GENERIC_VERB = re.compile(
     r"officially|formally|promptly|quickly|already|repeatedly|reportedly|recently|again|"
     r"\w+ly)\s+)*(?P<verb>[a-z]{3,}ed|[a-z]{3,}[^s]s|took|gave|made|began|won|lost|sought|"
     r"bought|sold|spoke|wrote|brought|fought|drew|saw|chose|rose|fell|led|paid|put|set|"
-    r"kept|left|let|ran|stood|told|went|came)\b")
+    r"kept|left|let|ran|stood|told|went|came|sent|held|met|hit|cut|struck|shot|spent|built|"
+    r"broke|threw|withdrew|dealt|froze|beat|lent|sank|heard)\b"
+    # ... or a progressive: "Ankara had been looking to repair relations with Israel".
+    r"|\s+(?:is|are|was|were|has been|have been|had been|will be)\s+(?:\w+ly\s+)?"
+    r"(?P<ing>[a-z]{3,}ing)\b")
 # What may stand between a speech verb and the clause it reports.
 REPORTED_OPEN = re.compile(r"(?:\s+(?:on|last|this)\s+\w+day)?(?:\s+that)?\s+(?:the\s+)?")
 # An auxiliary right after a subject makes a finite clause: "Britain will take ...".
@@ -171,14 +176,18 @@ NOT_VERBS = {"was", "has", "is", "its", "his", "this", "thus", "plus", "news", "
              "prepares", "hopes", "hoped", "needs", "fears", "feared", "faces", "faced",
              "considers", "considered", "thinks", "knows", "expects", "expected", "lacks",
              "includes", "included", "contains", "became", "becomes", "ranks", "ranked",
-             "accounts", "accounted", "borders", "bordered", "lies"}
+             "accounts", "accounted", "borders", "bordered", "lies",
+             # Progressives of being, having and undergoing: "Turkey is facing sanctions".
+             "facing", "having", "being", "remaining", "becoming", "lacking", "including",
+             "bordering", "suffering", "receiving", "experiencing", "seeming", "appearing"}
 NOT_MUTUAL = re.compile(r"\b(?:refused|refuses|declined|failed|postponed|cancell?ed|did not|"
                         r"didn't|not)\s+(?:to\s+)?$")
 PASSIVE_AUX = re.compile(r"\b(?:was|were|is|are|be|been|being)\s+(?:\w+ly\s+)?\S+$")
 IRREGULAR_PP = {"struck", "hit", "sent", "held", "shot down", "cut", "met", "told", "seized",
                 "given", "shelled", "bombed", "killed"}
 JOINT_VERBS = re.compile(r"^(?:met|meets|meet|signed|signs|sign|forged|forges|held|holds|"
-                         r"discussed|discusses|agreed|normalized|normalised|restored)$")
+                         r"discussed|discusses|agreed|normalized|normalised|restored|exchanged|"
+                         r"exchanging|exchange|clashed|clash)$")
 # Verbs whose object is the target and whose complement only says what about: "accuse X of ...".
 OBJECT_VERBS = re.compile(r"^(?:accused|accuses|accuse|urged|urges|urge|called on|calls on|"
                           r"blamed|blames|thanked|thanks|congratulated|asked|invited|"
@@ -205,8 +214,12 @@ CITY_BEFORE = re.compile(r"\b(?:in|at|to|near)\s+(?P<city>[A-Z][\w'-]+(?:\s+[A-Z
 TOPIC_BEFORE = re.compile(
     r"(?:\b(?:war|wars|invasion|conflict|fighting|crisis|situation|election|elections)\s+"
     r"(?:in|of|on|over)\s+(?:the\s+)?|\b(?:border|borders|frontier)\s+with\s+|"
-    r"\b(?:in|at|near|from|across|inside|outside|throughout)\s+"
-    r"(?:the\s+)?(?:capital\s+|city\s+of\s+)?|\b(?:over|regarding|concerning)\s+(?:the\s+)?)$",
+    r"\b(?:in|at|near|across|inside|outside|throughout)\s+"
+    r"(?:the\s+)?(?:capital\s+|city\s+of\s+)?|\b(?:over|regarding|concerning)\s+(?:the\s+)?|"
+    # "from" names a place only after a journey ("returned from Moscow"); "imports from
+    # China" and "travel from India" are about the country.
+    r"\b(?:returned|returning|returns|arrived|arriving|arrives|flew|flying|came|coming|"
+    r"travell?ed|departed|fled|fleeing|home)\s+from\s+(?:the\s+)?)$",
     re.I)
 SUBORDINATE_START = re.compile(
     r"^(?:After|Since|Despite|Although|Though|While|Following|As|Before|When|Amid|Amidst|In|"
@@ -226,7 +239,7 @@ CLAUSE_WORD = re.compile(r"(?:while|whereas|after)\b")
 # test comes after it) lets the regex engine skip to candidate letters at C speed; these
 # patterns are scanned over every sentence.
 PRONOUN = re.compile(r"[HhSs](?<!\w.)(?:(?<=[Hh])|(?<=[Ss])h)e\b")
-PREPOSITION_BEFORE = re.compile(r"\b(?:of|with|to|from|for|against|in|on|at|about|toward|"
+PREPOSITION_BEFORE = re.compile(r"\b(?:of|(?<!along )(?<!together )with|to|from|for|against|in|on|at|about|toward|"
                                 r"towards|between|over|into|than|like|near|beyond|besides|"
                                 r"despite|amid|unlike|including|except|via|among|across|within|"
                                 r"without|under|behind|through|throughout|alongside|upon|during|"
@@ -248,11 +261,14 @@ PLACE_NOUNS = re.compile(r"\s+(?:border|borders|city|cities|town|towns|village|v
                          r"outlets)\b")
 GROUP_NOUNS = re.compile(r"\s+(?:rebels?|militants?|guerrillas?|separatists?|insurgents?|"
                          r"opposition|protesters?|demonstrators?|dissidents?|exiles?|gangs?|"
-                         r"cartels?|fans?|voters|students|refugees|migrants)\b")
+                         r"cartels?|fans?|voters|students|refugees|migrants|"
+                         # A country's expert is no state: "a senior Iran analyst".
+                         r"analysts?|experts?|scholars?|specialists?|watchers?|observers?|"
+                         r"researchers?|commentators?|correspondents?)\b")
 SPEAKER_REF = re.compile(r"\b(?:[Ww]e|I|[Oo]ur (?:country|government|nation|delegation|people)|"
                          r"[Mm]y (?:country|government|delegation|nation))\b")
-PAIR_REF = re.compile(r"\b(?:the two (?:countries|nations|sides|governments|neighbou?rs)|"
-                      r"both (?:countries|nations|sides|governments))\b", re.I)
+PAIR_REF = re.compile(r"\b(?:the two (?:countries|nations|sides|governments|neighbou?rs|"
+                      r"leaders)|both (?:countries|nations|sides|governments|leaders))\b", re.I)
 # A dependent territory after these is what states dispute, not a party: "handing
 # sovereignty of the Chagos Islands to Mauritius", "give up the Chagos Islands".
 TERRITORY_TOPIC = re.compile(
@@ -282,6 +298,9 @@ COMPOUND_RELATION = re.compile(
     r"partnership|trade|cooperation|tensions?|rivalry|disputes?|deals?|agreements?|accords?|"
     r"pacts?|treaty|dialogue|meetings?|negotiations|friendship|rapprochement|standoff|feud|"
     r"row|exercises?|drills|axis|competition|detente|normali[sz]ation)\b")
+NOUN_AFTER_ADJECTIVE = re.compile(r"\b(?:the|a|an|its|their|his|her|our|this|these|those|new)"
+                                  r"\s+\S+\s+$", re.I)
+COORDINATION = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s+")
 # Capitalised words that open no person's name.
 NOT_NAMES = {"He", "She", "It", "They", "We", "I", "You", "The", "This", "That", "These",
              "Those", "There", "Officials", "Analysts", "Experts", "Critics", "Sources", "But",
@@ -655,6 +674,13 @@ class Extractor:
                     kept[-1].person, kept[-1].gender = a.person, a.gender
                 continue
             kept.append(a)
+        # Coordinated adjectives share the head noun: "Russian and DPRK leaders", "U.S. and
+        # Iraqi officials" are two actors. (Walk right to left: "French, German and British
+        # officials".)
+        for a, b in zip(reversed(kept[:-1]), reversed(kept[1:])):
+            if not a.is_actor and not a.excluded and a.iso3 and b.is_actor and not b.resolved \
+                    and b.person is None and COORDINATION.fullmatch(s, a.end, b.start):
+                a.is_actor = True
         return kept
 
     def _phrase(self, s: str, m: Mention, ctx: _Context, gaz: Gazetteer) -> _Actor:
@@ -802,7 +828,8 @@ class Extractor:
             # "refused to meet Greece" is not mutual.
             one_sided = bool(joint and NOT_MUTUAL.search(s[c0:verb_at]))
             for src in subjects:
-                targets = self._targets(s, c0, c1, clause_actors, src, verb, obj, consumed)
+                targets = self._targets(s, c0, c1, clause_actors, src, verb, obj, consumed,
+                                        subjects)
                 by_country: dict[str, list[_Actor]] = {}
                 for t in targets:
                     if not any(t is x for x in subjects):
@@ -875,6 +902,10 @@ class Extractor:
         # said'), else the first verb. (The scan stops at the first verb outside quotes.)
         trig = first = None
         for t in TRIGGER.finditer(text):
+            if t.group("verb").endswith("s") and NOUN_AFTER_ADJECTIVE.search(
+                    s, max(0, c0 + t.start() - 40), c0 + t.start()) and any(
+                    not a.is_actor and a.end == c0 + t.start() - 1 for a in clause_actors):
+                continue  # a noun: "comment on the Iraqi claims", "the U.S. sanctions"
             first = first or t
             if not _inside(c0 + t.start("verb"), quotes):
                 trig = t
@@ -974,19 +1005,21 @@ class Extractor:
             if PREPOSITION_BEFORE.search(s[max(0, a.start - 12):a.start]):
                 continue
             m = GENERIC_VERB.match(s, a.end)
-            if m and m.end() <= c1 and m.group("verb") not in NOT_VERBS:
-                verb = m.group("verb")
+            if m and m.end() <= c1 and (m.group("verb") or m.group("ing")) not in NOT_VERBS:
+                verb = m.group("verb") or m.group("ing")
                 return _coordinated(s, a, clause_actors), verb, f"action:{verb}", None
             return None
         return None
 
-    def _targets(self, s, c0, c1, clause_actors, src, verb, obj, consumed):
+    def _targets(self, s, c0, c1, clause_actors, src, verb, obj, consumed, subjects=()):
         if obj is not None:
             return [obj] + [a for a in clause_actors if a.iso3 == obj.iso3 and a is not obj]
         out = []
         quotes = _quote_spans(s)
         for a in clause_actors:
-            if a is src or a.iso3 == src.iso3 or id(a) in consumed or not a.iso3 or a.excluded:
+            if a is src or a.iso3 == src.iso3 or id(a) in consumed or not a.iso3 or a.excluded \
+                    or any(a is x for x in subjects):
+                # (A co-subject is no target: "U.S. and Iraqi officials described ...".)
                 continue
             # Before the source only inside a quotation it reports: '"We reject the
             # allegations made by Pakistan," the Indian spokesperson told reporters.'
@@ -1105,7 +1138,8 @@ def _coordinated(s: str, first: _Actor, actors: list[_Actor]) -> list[_Actor]:
     for a in actors:
         if a.start < group[-1].end:
             continue
-        if re.fullmatch(r"\s*(?:,|,?\s*and|,?\s*as well as)\s*", s[group[-1].end:a.start]) \
+        if re.fullmatch(r"\s*(?:,|,?\s*and|,?\s*as well as|,?\s*along with|,?\s*together with)"
+                        r"\s*", s[group[-1].end:a.start]) \
                 and (a.is_actor or a.person):
             group.append(a)
         elif a.start > group[-1].end:
