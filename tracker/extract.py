@@ -239,11 +239,16 @@ CLAUSE_WORD = re.compile(r"(?:while|whereas|after)\b")
 # test comes after it) lets the regex engine skip to candidate letters at C speed; these
 # patterns are scanned over every sentence.
 PRONOUN = re.compile(r"[HhSs](?<!\w.)(?:(?<=[Hh])|(?<=[Ss])h)e\b")
-PREPOSITION_BEFORE = re.compile(r"\b(?:of|(?<!along )(?<!together )with|to|from|for|against|in|on|at|about|toward|"
-                                r"towards|between|over|into|than|like|near|beyond|besides|"
-                                r"despite|amid|unlike|including|except|via|among|across|within|"
-                                r"without|under|behind|through|throughout|alongside|upon|during|"
-                                r"outside|inside|regarding|concerning)\s+(?:the\s+)?$", re.I)
+# Prepositions whose object is no subject: "Somalia's ambassador to Kenya", "Beyond Ukraine, ...".
+_PREPOSITIONS = {"of", "with", "to", "from", "for", "against", "in", "on", "at", "about", "toward",
+                 "towards", "between", "over", "into", "than", "like", "near", "beyond", "besides",
+                 "despite", "amid", "unlike", "including", "except", "via", "among", "across",
+                 "within", "without", "under", "behind", "through", "throughout", "alongside",
+                 "upon", "during", "outside", "inside", "regarding", "concerning"}
+# ("along with", "together with" coordinate instead: "France, along with Egypt, condemned".)
+PREPOSITION_BEFORE = re.compile(
+    rf"\b(?:{'|'.join(sorted(_PREPOSITIONS - {'with'}))}|(?<!along )(?<!together )with)"
+    r"\s+(?:the\s+)?$", re.I)
 TITLED = re.compile(r"\b(?P<title>Mr|Ms|Mrs|Dr|President|Prime Minister|Minister|Ambassador|"
                     r"Gen|General|Chancellor|Premier)\.?\s+(?P<name>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)*)")
 NAME = re.compile(r"[A-Z][a-z\u00C0-\u024F]+(?:(?: [A-Z]|-[A-Za-z])[a-z\u00C0-\u024F]+){1,3}")
@@ -936,7 +941,7 @@ class Extractor:
         # Subjects are outside quotes and not the object of a preposition ("ambassador to Kenya").
         before = [a for a in clause_actors if a.end <= vpos
                   and (quoted_verb or not _inside(a.start, quotes))
-                  and not PREPOSITION_BEFORE.search(s[max(0, a.start - 12):a.start])]
+                  and not _after_preposition(s, a.start)]
         obj = None
         if kind in ("which", "who"):
             own = [a for a in before if a.is_actor or a.person]
@@ -1002,7 +1007,7 @@ class Extractor:
                 return None
             if not (a.is_actor or a.person) or a.excluded or a.resolved in ("pair",):
                 continue
-            if PREPOSITION_BEFORE.search(s[max(0, a.start - 12):a.start]):
+            if _after_preposition(s, a.start):
                 continue
             m = GENERIC_VERB.match(s, a.end)
             if m and m.end() <= c1 and (m.group("verb") or m.group("ing")) not in NOT_VERBS:
@@ -1029,7 +1034,8 @@ class Extractor:
                 # A pronoun is resolved only as a speaker; as a target it is too often wrong.
                 continue
             # "in Seoul" is a place, but "in Washington's games" names an actor.
-            if TOPIC_BEFORE.search(s[max(c0, a.start - 40):a.start]) \
+            if _last_word(s, a.start) in _TOPIC_LAST \
+                    and TOPIC_BEFORE.search(s[max(c0, a.start - 40):a.start]) \
                     and not s.startswith("'s", a.end):
                 continue
             out.append(a)
@@ -1119,6 +1125,30 @@ def _family_name(name: str, iso3: str) -> str:
     return parts[0] if iso3 in FAMILY_NAME_FIRST and len(parts) > 1 else parts[-1]
 
 
+def _last_word(s: str, i: int) -> str:
+    """The lower-cased word before position ``i`` (a cheap test before an anchored regex)."""
+    j = i
+    while j > 0 and s[j - 1].isspace():
+        j -= 1
+    k = j
+    while k > 0 and s[k - 1].isalpha():
+        k -= 1
+    return s[k:j].lower()
+
+
+# The last word before a mention that TOPIC_BEFORE or PREPOSITION_BEFORE can end with.
+_TOPIC_LAST = {"in", "of", "on", "over", "with", "at", "near", "across", "inside", "outside",
+               "throughout", "the", "capital", "regarding", "concerning", "from"}
+
+
+def _after_preposition(s: str, i: int) -> bool:
+    """Whether the mention at ``i`` is a preposition's object ("ambassador to Kenya")."""
+    word = _last_word(s, i)
+    return (word == "the" or word in _PREPOSITIONS) and bool(
+        PREPOSITION_BEFORE.search(s[max(0, i - 12):i]))
+
+
+@functools.lru_cache(maxsize=16)
 def _quote_spans(s: str) -> list[tuple[int, int]]:
     """Spans between pairs of straight double quotes (ingest normalises curly ones)."""
     marks, i = [], s.find('"')
