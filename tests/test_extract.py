@@ -192,6 +192,10 @@ def test_nonstate_speakers_only_on_request():
     # "from" is a place only after a journey.
     ("Italy restricted all travel from India.", {("ITA", "IND")}),
     ("Macron returned from India and praised Japan.", {("FRA", "JPN")}),
+    # The comma that closes a relative clause gives the verb back to the antecedent.
+    ("Russia, which invaded Ukraine in 2022, warned Japan on Monday.",
+     {("RUS", "UKR"), ("RUS", "JPN")}),
+    ("China, which has long been North Korea's closest ally, expressed concern.", set()),
 ])
 def test_more_rules(text, expected):
     assert dyads(extract_statements("t", text, "2024-06-01")) == expected

@@ -72,6 +72,14 @@ def test_model_identity_is_stable_and_uses_the_head(tone_model):
     assert model_identity(again) == model_identity(tone_model)
     again.coef = again.coef + 1e-3
     assert model_identity(again) != model_identity(tone_model)
+    # A new measurement written into the card keeps the identity; a new temperature does not.
+    import copy
+
+    measured = copy.copy(tone_model)
+    measured.config = {**tone_model.config, "evaluation": [], "speed": {"note": "re-run"}}
+    assert model_identity(measured) == model_identity(tone_model)
+    measured.config = {**tone_model.config, "temperature": 2.0}
+    assert model_identity(measured) != model_identity(tone_model)
 
 
 def test_results_follow_the_contract(tone_model):

@@ -809,15 +809,21 @@ class Extractor:
             if kind == "attribution":
                 in_tail = [a for a in actors if a0 <= a.start and a.end <= a1]
                 attributed = self._source(s, a0, a1, in_tail, "main", None)
+        antecedent = None
+        previous_kind = ""
         for (c0, c1), kind in clauses:
             clause_actors = [a for a in actors if c0 <= a.start and a.end <= c1]
             if kind in ("adjunct", "attribution"):
                 continue
             subject_hint = prev_subject if kind == "continued" else None
+            if kind == "continued" and previous_kind in ("which", "who") and antecedent:
+                # "Russia, which invaded Ukraine, warned Japan": back to the antecedent.
+                subject_hint = antecedent
+            previous_kind = kind
             if kind in ("which", "who"):
                 # The antecedent is the actor right before ", which" / ", who".
                 prior = [a for a in actors if a.end <= c0 and c0 - a.end <= 4]
-                subject_hint = prior[-1] if prior else None
+                subject_hint = antecedent = prior[-1] if prior else None
             subjects, verb, rule, obj = self._source(s, c0, c1, clause_actors, kind,
                                                      subject_hint, speech=bool(ctx.speaker))
             if not subjects and attributed[0] and kind == "main":
@@ -1237,11 +1243,19 @@ def _clauses(s: str):
         starts = sorted(set(starts).union(
             w.start() for w in CLAUSE_WORD.finditer(s, c0, c1)
             if w.start() > c0 and s[w.start() - 1].isspace()))
-    for start in starts:
+    for k, start in enumerate(starts):
         nxt = s[start:start + 10].split(" ")[0].lower()
         cuts.append(start)
         kinds.append({"which": "which", "who": "who", "whom": "which", "after": "after"}
                      .get(nxt, "continued"))
+        if kinds[-1] in ("which", "who"):
+            # "China, which has been North Korea's closest ally, expressed concern": a verb
+            # after the comma that closes the relative clause goes on with the main subject.
+            end = starts[k + 1] if k + 1 < len(starts) else c1
+            close = s.find(",", start, end)
+            if close > 0 and TRIGGER.match(s, _skip_space(s, close + 1), end):
+                cuts.append(close + 1)
+                kinds.append("continued")
     cuts.append(c1)
     for i, kind in enumerate(kinds):
         a, b = cuts[i], cuts[i + 1]

@@ -144,11 +144,16 @@ def score(store, model=None, batch_size: int = 64, chunk: int = 2048) -> tuple[i
     return scored, cached
 
 
+#: Config entries that record how a model was made and measured, not how it predicts: a card
+#: updated with a new measurement must not make every stored statement be scored again.
+_RECORD_KEYS = {"trained_at", "train_seconds", "seconds", "speed", "baseline", "evaluation",
+                "experiments", "experiments_note"}
+
+
 def model_identity(model) -> str:
     """A short id of a tone model: its head weights and config, so a retrained model rescored."""
     config = getattr(model, "config", {}) or {}
-    payload = json.dumps({k: v for k, v in config.items() if k not in ("trained_at",
-                                                                        "train_seconds")},
+    payload = json.dumps({k: v for k, v in config.items() if k not in _RECORD_KEYS},
                          sort_keys=True, default=str)
     digest = hashlib.sha256(payload.encode("utf-8"))
     for arr in (getattr(model, "coef", None), getattr(model, "intercept", None)):
