@@ -243,3 +243,16 @@ def test_he_after_a_quotation_is_the_quotations_speaker():
     text = ("Russian Foreign Minister Sergey Lavrov spoke on Monday. "
             '"We will not trust Japan," he said.')
     assert dyads(Extractor().extract("a", text, "2024-06-01")) == {("RUS", "JPN")}
+
+
+def test_story_pair_gives_the_implied_target():
+    # After two statements between Pakistan and the United States, "the resolution" that
+    # Pakistan rejects is the American one; the target has no span in the sentence.
+    text = ("The U.S. House condemned Pakistan on Tuesday. Pakistan summoned the U.S. envoy. "
+            "Islamabad rejected the resolution on Wednesday.")
+    got = Extractor().extract("a", text, "2024-06-01")
+    story = [s for s in got if s.rule.startswith("story:")]
+    assert [(s.source, s.target, s.rule, s.target_spans) for s in story] == [
+        ("PAK", "USA", "story:rejected", ())]
+    # With no main pair yet, nothing is implied.
+    assert Extractor().extract("a", "Islamabad rejected the resolution.", "2024-06-01") == []

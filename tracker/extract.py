@@ -39,6 +39,7 @@ One statement is kept per (sentence, source, target): the first rule that found 
 """
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 import re
@@ -306,6 +307,12 @@ COMPOUND_RELATION = re.compile(
 NOUN_AFTER_ADJECTIVE = re.compile(r"\b(?:the|a|an|its|their|his|her|our|this|these|those|new)"
                                   r"\s+\S+\s+$", re.I)
 COORDINATION = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s+")
+# An object that points back at something the story already told: "rejected the resolution".
+ANAPHORIC_OBJECT = re.compile(
+    r"\s+(?:the|this|that|these|those)\s+(?:\w+\s+)?(?:resolution|move|decision|deal|"
+    r"agreement|accord|claims?|charges?|accusations?|allegations?|request|demand|proposal|offer|"
+    r"remarks|comments|statement|report|sanctions|measures|plan|bill|law|ban|tariffs?|"
+    r"ultimatum|warning|threats?)\b")
 # Capitalised words that open no person's name.
 NOT_NAMES = {"He", "She", "It", "They", "We", "I", "You", "The", "This", "That", "These",
              "Those", "There", "Officials", "Analysts", "Experts", "Critics", "Sources", "But",
@@ -441,6 +448,18 @@ class _Context:
     south_north: dict[str, str] = field(default_factory=dict)
     speaker: str | None = None
     sentences_with_country: int = 0
+    # Statements so far per country pair: the story's main pair gives an implied target.
+    pair_counts: collections.Counter = field(default_factory=collections.Counter)
+
+    def counterpart(self, iso3: str) -> str | None:
+        """The other country of the story's main pair (the pair with most statements so far,
+        at least two), if ``iso3`` is in it."""
+        if not self.pair_counts:
+            return None
+        pair, n = self.pair_counts.most_common(1)[0]
+        if n < 2 or iso3 not in pair:
+            return None
+        return next(iter(pair - {iso3}), None)
 
 
 class Extractor:
@@ -503,12 +522,14 @@ class Extractor:
                     article_id=article_id, sentence_index=index, sentence_start=a,
                     sentence_end=b, sentence=sentence, source=src.iso3, target=tgt[0].iso3,
                     source_spans=((a + src.start, a + src.end),) if src.end > src.start else (),
-                    target_spans=tuple((a + t.start, a + t.end) for t in tgt),
+                    target_spans=tuple((a + t.start, a + t.end) for t in tgt if t.end > t.start),
                     clause_start=a + clause[0], clause_end=a + clause[1], rule=rule,
                     source_text=src.text, target_text=tgt[0].text))
             if found:
                 src, tgt = found[0][0], found[0][1][0]
                 ctx.last_pair = (src.iso3, tgt.iso3)
+            for src, tgt, _, _ in found:
+                ctx.pair_counts[frozenset((src.iso3, tgt[0].iso3))] += 1
         return Extraction(out, len(sentences), ctx.sentences_with_country)
 
     def analyse_many(self, items, workers: int = 1, chunksize: int = 32):
@@ -783,10 +804,20 @@ class Extractor:
             # named, and a pair reference stands for two); only "its" of the next sentence is
             # at stake: the subject, if the sentence opens with an actor of this country.
             first = actors[0]
-            if first.is_actor and first.start < 60 and (
-                    TRIGGER.match(s, _skip_space(s, first.end))
-                    or GENERIC_VERB.match(s, first.end)):
-                ctx.last_subject_country = first.iso3
+            verb = None
+            if first.is_actor and first.start < 60:
+                verb = TRIGGER.match(s, _skip_space(s, first.end)) \
+                    or GENERIC_VERB.match(s, first.end)
+                if verb:
+                    ctx.last_subject_country = first.iso3
+            other = ctx.counterpart(first.iso3)
+            if verb and other and ANAPHORIC_OBJECT.match(s, verb.end()):
+                # "Sharif's administration rejected the resolution": in a story about Pakistan
+                # and the United States, the resolution is the other side's.
+                word = verb.group("verb") or verb.groupdict().get("ing") or ""
+                return [(first, [_Actor(first.end, first.end, other, "", False,
+                                        resolved="story")], (first.start, len(s)),
+                         f"story:{word.lower()}")]
             return []
         results: list[tuple[_Actor, list[_Actor], tuple[int, int], str]] = []
         consumed: set[int] = set()  # ids of actors already used as a nested statement's target
