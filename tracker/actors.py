@@ -284,38 +284,44 @@ class Gazetteer:
                 return i, end, text[i:end]
         return None
 
-    def _next_head(self, text: str, pos: int) -> tuple[int, int, str] | None:
-        head = self._scanner[0]
-        m = head.search(text, pos)
-        while m:
-            i = m.start()
-            if not i or not (text[i - 1].isalnum() or text[i - 1] in "-_"):
-                hit = self._form_at(text, i, m.group())
-                if hit and hit[0] >= pos:
-                    return hit
-            m = head.search(text, i + 1)
-        return None
-
-    def _matches(self, text: str):
+    def _matches(self, text: str) -> list[tuple[int, int, str]]:
         """``(start, end, form)`` of the forms in ``text``: longest first, left to right, never
         overlapping, and only at word boundaries (no letter, digit or hyphen on either side).
         """
-        low, low_forms = self._scanner[2], self._scanner[3]
+        head, _, low, low_forms = self._scanner
         low_possible = False
         for f in low_forms:  # (a plain loop: cheaper than any() over a generator here)
             if f in text:
                 low_possible = True
                 break
+        forms = self._all_forms
+        search = head.search
+        out = []
         pos = 0
         while True:
-            hit = self._next_head(text, pos)
+            hit = None
+            m = search(text, pos)
+            while m:
+                i = m.start()
+                if i and (text[i - 1].isalnum() or text[i - 1] in "-_"):
+                    m = search(text, i + 1)  # inside a word
+                    continue
+                found = m.group()
+                if found in forms and text[i - 4:i] not in ("the ", "The "):
+                    hit = (i, m.end(), found)  # the common case: a form, no "the" before
+                    break
+                hit = self._form_at(text, i, found)
+                if hit and hit[0] >= pos:
+                    break
+                hit = None
+                m = search(text, i + 1)
             if low_possible:
                 m = low.search(text, pos)
                 if m and (hit is None or m.start() < hit[0]):
                     hit = (m.start(), m.end(), m.group())
             if hit is None:
-                return
-            yield hit
+                return out
+            out.append(hit)
             pos = hit[1]
 
     # -- queries -------------------------------------------------------------------------------
@@ -372,7 +378,12 @@ class Gazetteer:
                 # "Korea" in "Korean Peninsula" never reaches here (lookahead), but "Georgia Tech"
                 # or "Washington Post" should not count as the state.
                 continue
-            out.append(Mention(start, end, text[start:end], iso3, kind))
+            # (Built without the frozen dataclass's __init__, which sets each field through
+            # object.__setattr__: ~5x slower, and find_mentions runs on every sentence.)
+            m = _new_mention(Mention)
+            m.__dict__.update(start=start, end=end, text=text[start:end], iso3=iso3, kind=kind,
+                              role=None, person=None, gender=None)
+            out.append(m)
         return out
 
     def compounds(self, text: str) -> list[tuple[Mention, Mention]]:
@@ -411,6 +422,7 @@ class Gazetteer:
         return out
 
 
+_new_mention = object.__new__
 _WORD = re.compile(r"\w+")
 # A hyphen before a capital, as in "U.S.-Japan" (the character before is checked after: a
 # pattern opening with "-" lets the regex engine skip to hyphens at C speed).

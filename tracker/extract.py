@@ -448,6 +448,7 @@ class _Context:
     south_north: dict[str, str] = field(default_factory=dict)
     speaker: str | None = None
     sentences_with_country: int = 0
+    gaz: Gazetteer | None = None
     # Statements so far per country pair: the story's main pair gives an implied target.
     pair_counts: collections.Counter = field(default_factory=collections.Counter)
 
@@ -507,7 +508,7 @@ class Extractor:
                 speaker: str | None = None) -> "Extraction":
         """Statements of one article plus its coverage (sentences, sentences naming a country)."""
         on = dt.date.fromisoformat(published) if isinstance(published, str) else published
-        ctx = _Context(speaker=speaker)
+        ctx = _Context(speaker=speaker, gaz=self.gaz)
         out: list[Statement] = []
         sentences = split_sentences(text)
         for index, (a, b) in enumerate(sentences):
@@ -575,7 +576,7 @@ class Extractor:
         def free(a: int, b: int) -> bool:
             return all(b <= x or a >= y for x, y in taken)
 
-        gaz = self.gaz
+        gaz = ctx.gaz
         for m in gaz.find_mentions(s, on):
             if m.kind == "official":
                 if m.iso3 is None:
@@ -690,6 +691,8 @@ class Extractor:
                             and at < a.end), None)
                 if who:
                     ctx.last_speaker = (who.person, who.iso3, who.gender)
+        if len(actors) < 2:
+            return actors
         actors.sort(key=lambda x: (x.start, -x.end))
         # An official inside a grown phrase ("South Korean President Yoon Suk-yeol") is one actor.
         kept: list[_Actor] = []
@@ -810,8 +813,9 @@ class Extractor:
                     or GENERIC_VERB.match(s, first.end)
                 if verb:
                     ctx.last_subject_country = first.iso3
-            other = ctx.counterpart(first.iso3)
-            if verb and other and ANAPHORIC_OBJECT.match(s, verb.end()):
+            other = ctx.counterpart(first.iso3) \
+                if verb and ANAPHORIC_OBJECT.match(s, verb.end()) else None
+            if other:
                 # "Sharif's administration rejected the resolution": in a story about Pakistan
                 # and the United States, the resolution is the other side's.
                 word = verb.group("verb") or verb.groupdict().get("ing") or ""
@@ -1156,6 +1160,7 @@ def _may_hold(text: str, keys) -> bool:
 FAMILY_NAME_FIRST = {"CHN", "PRK", "KOR", "TWN", "HKG", "MAC"}
 
 
+@functools.lru_cache(maxsize=4096)
 def _family_name(name: str, iso3: str) -> str:
     """The part of a person's name used on second mention."""
     parts = name.split()
