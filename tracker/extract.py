@@ -1268,7 +1268,9 @@ def _clauses(s: str):
     if m and m.end() < len(s):
         out.append(((0, m.end()), "adjunct"))
         c0 = m.end()
-    tail = ATTRIBUTION.search(s, c0)
+    # ATTRIBUTION can only start at the last comma (nothing after it may hold another).
+    last_comma = s.rfind(",", c0)
+    tail = ATTRIBUTION.match(s, last_comma) if last_comma >= 0 else None
     if tail and tail.start() > c0 and not _reports_content(s, tail.start()):
         out.append(((tail.start(), len(s)), "attribution"))
         c1 = tail.start()
