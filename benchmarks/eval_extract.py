@@ -55,7 +55,7 @@ if str(ROOT) not in sys.path:
 from tracker.actors import (Gazetteer, country3, parse_petr_actors,  # noqa: E402
                             petr_tables)
 from tracker.extract import Extractor  # noqa: E402
-from tracker.gold import load_gold, read_rows  # noqa: E402
+from tracker.gold import VOA_DYADS, load_gold  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SEED = ROOT / "seeds" / "000_38975f3c750645bc.txt"
@@ -400,13 +400,7 @@ def run_unscon(data: Path):
             "n_statements": sum(len(s) for s in sts)}
 
 
-GOLD_VOA = ROOT / "benchmarks" / "gold" / "voa_dyads.jsonl"
-
-
-def load_voa_gold(path: Path = GOLD_VOA) -> list[dict]:
-    """The project's own gold dyads for whole VOA stories: one row per sentence (article id,
-    sentence index and offsets, ``dyads``, ``uncertain``; no text: it is read from the data)."""
-    return read_rows(path)
+GOLD_VOA = VOA_DYADS  # one row per sentence: ids, offsets, ``dyads``, ``uncertain``; no text
 
 
 def voa_gold_sets(rows: list[dict]) -> tuple[list[set[Pair]], list[set[Pair]]]:

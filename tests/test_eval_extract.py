@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tracker.actors import petr_surface_forms
+from tracker.gold import VOA_DYADS, read_rows
 
 _PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "eval_extract.py"
 _spec = importlib.util.spec_from_file_location("eval_extract", _PATH)
@@ -161,7 +162,7 @@ def test_voa_gold_rows_match_the_sentence_splitter(shared_data):
     from tracker.extract import split_sentences
     from tracker.ingest import read_articles
 
-    rows = ev.load_voa_gold()
+    rows = read_rows(VOA_DYADS)
     articles = {a.id: a for a in read_articles([shared_data / "voa" / "voa_stories.jsonl"])}
     by_article = {}
     for r in rows:

@@ -1,6 +1,8 @@
 """Extraction: sentences, actors, and directed statements, on the seed and on single rules."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tracker.extract import Extractor, extract_statements, split_sentences
@@ -256,3 +258,33 @@ def test_story_pair_gives_the_implied_target():
         ("PAK", "USA", "story:rejected", ())]
     # With no main pair yet, nothing is implied.
     assert Extractor().extract("a", "Islamabad rejected the resolution.", "2024-06-01") == []
+
+
+def test_substring_gates_never_hide_a_match(shared_data):
+    # Each cheap substring test before a regex must hold wherever the regex matches, or rules
+    # would silently stop firing when a word list grows.
+    from tracker import extract as E
+
+    gates = [(E.TITLED, E._TITLE_KEYS, str), (E.INSTITUTION, E._INSTITUTION_KEYS, str),
+             (E.SIDE_REF, ("the South", "the North"), str), (E.PAIR_REF, E._PAIR_KEYS, str),
+             (E.NONSTATE_SAYS, E._NONSTATE_KEYS, str), (E.NONSTATE, E._NONSTATE_STEMS, str.lower),
+             (E.SAYS_VERB, E._SPEECH_KEYS, str), (E.PASSIVE, ("by", "By", "BY"), str),
+             (E.NOMINAL, ("by", "from"), str), (E.ACCORDING, ("ccording", "CCORDING"), str),
+             (E.CLAUSE_WORD, ("while", "whereas", "after"), str)]
+    articles = list(read_articles([shared_data / "voa" / "voa_stories.jsonl"]))
+    sentences = [a.text[x:y] for a in articles for x, y in split_sentences(a.text)]
+    sentences += ["The Two Countries met.", "BOTH SIDES agreed.", "Mrs. Kim said so.",
+                  "It was ACCORDING TO the Ministry.", "Think tanks disagreed."]
+    for pattern, keys, transform in gates:
+        hits = [s for s in sentences if pattern.search(s)]
+        assert hits, pattern.pattern[:40]
+        missed = [s for s in hits if not E._may_hold(transform(s), keys)]
+        assert not missed, (pattern.pattern[:40], missed[:2])
+    # The word-before gates of the preposition and topic regexes.
+    for s in sentences[:800]:
+        for m in re.finditer(r"(?<=\s)\w", s):
+            i = m.start()
+            if E.TOPIC_BEFORE.search(s[max(0, i - 40):i]):
+                assert E._last_word(s, i) in E._TOPIC_LAST, s[max(0, i - 40):i]
+            assert E._after_preposition(s, i) == bool(
+                E.PREPOSITION_BEFORE.search(s[max(0, i - 12):i])), s[max(0, i - 12):i]

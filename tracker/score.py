@@ -34,6 +34,8 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from tracker.errors import TrackerError
+from tracker.gold import VOA_DYADS, VOA_TONE
+
 # Constants only: tracker.model imports torch inside its functions, so this stays cheap.
 from tracker.model import ADAPTER_FILE, LORA_TARGETS
 
@@ -57,8 +59,8 @@ _REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = _REPO.parent / "shared" / "data"
 DEFAULT_CORPUS = _REPO / "corpus" / "statements.jsonl"
 #: The project's own tone labels of gold VOA dyads (dev: model selection; test: evaluation).
-DEFAULT_VOA_TONE = _REPO / "benchmarks" / "gold" / "voa_tone.jsonl"  # = tracker.gold.VOA_TONE
-DEFAULT_VOA_DYADS = _REPO / "benchmarks" / "gold" / "voa_dyads.jsonl"
+DEFAULT_VOA_TONE = VOA_TONE
+DEFAULT_VOA_DYADS = VOA_DYADS
 
 
 def default_model_path() -> Path:
