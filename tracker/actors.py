@@ -307,7 +307,7 @@ class Gazetteer:
                     m = search(text, i + 1)  # inside a word
                     continue
                 found = m.group()
-                if found in forms and text[i - 4:i] not in ("the ", "The "):
+                if found in forms and (i < 4 or text[i - 4:i] not in ("the ", "The ")):
                     hit = (i, m.end(), found)  # the common case: a form, no "the" before
                     break
                 hit = self._form_at(text, i, found)
