@@ -1,12 +1,13 @@
 """Extraction speed against tone scoring, per statement, on the VOA stories (same run).
 
-    python benchmarks/bench_extract.py [--repeat 3] [--workers 2]
+    python benchmarks/bench_extract.py [--repeat 5] [--workers 2]
 
 Prints sentences/s and statements/s of extraction in one process and spread over ``--workers``
 processes, statements/s of tone scoring (batched, sorted by length, all threads), and the
-ratios. The three are timed in turns, ``--repeat`` times each, and the medians compared: on a
-shared machine the speed of each drifts by tens of percent between minutes. The issue's budget: extraction at least 10x faster than scoring per statement, on the
-same cores.
+ratios. The three are timed in turns, ``--repeat`` rounds, and compared two ways: the medians
+of each, and each round's own ratio (median and range over rounds). On a shared machine the
+speed of each drifts by tens of percent between minutes. The issue's budget: extraction at
+least 10x faster than scoring per statement, on the same cores.
 """
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ VOA = Path(__file__).resolve().parents[2] / "shared" / "data" / "voa" / "voa_sto
 
 
 def _interleaved(fns: dict, repeat: int) -> tuple[dict, dict]:
-    """Median seconds of each function, run in turns (a, b, c, a, b, c, ...), so that all of
-    them share the machine's changing load; and each one's last output."""
+    """Seconds of each function per round, run in turns (a, b, c, a, b, c, ...), so that all
+    of them share the machine's changing load; and each one's last output."""
     times: dict = {k: [] for k in fns}
     out: dict = {}
     for _ in range(repeat):
@@ -33,7 +34,7 @@ def _interleaved(fns: dict, repeat: int) -> tuple[dict, dict]:
             t = time.perf_counter()
             out[k] = fn()
             times[k].append(time.perf_counter() - t)
-    return {k: statistics.median(v) for k, v in times.items()}, out
+    return times, out
 
 
 def main() -> None:
@@ -62,10 +63,10 @@ def main() -> None:
               for s in first]
     model = ToneModel.load()
     model.predict(inputs[:32])
-    secs, out = _interleaved({"one": lambda: run(1), "par": lambda: run(args.workers),
-                              "score": lambda: model.predict(inputs, batch_size=64)},
-                             args.repeat)
-    one_s, par_s, score_s = secs["one"], secs["par"], secs["score"]
+    times, out = _interleaved({"one": lambda: run(1), "par": lambda: run(args.workers),
+                               "score": lambda: model.predict(inputs, batch_size=64)},
+                              args.repeat)
+    one_s, par_s, score_s = (statistics.median(times[k]) for k in ("one", "par", "score"))
     statements = out["one"]
     assert len(out["par"]) == len(statements)
     score_rate = len(first) / score_s
@@ -80,6 +81,12 @@ def main() -> None:
           f"{score_rate:,.0f} statements/s")
     print(f"per statement, extraction is {n / one_s / score_rate:.1f}x faster than scoring in "
           f"one process, {n / par_s / score_rate:.1f}x with {args.workers} processes")
+    # Each round's ratio uses that round's own timings, which cancels slow drifts of the
+    # machine's speed between rounds.
+    for label, key in (("one process", "one"), (f"{args.workers} processes", "par")):
+        ratios = sorted((n / e) / (len(first) / c) for e, c in zip(times[key], times["score"]))
+        print(f"per round, {label}: median {statistics.median(ratios):.1f}x "
+              f"(rounds {ratios[0]:.1f}x to {ratios[-1]:.1f}x)")
 
 
 if __name__ == "__main__":
