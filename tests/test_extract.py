@@ -288,3 +288,18 @@ def test_substring_gates_never_hide_a_match(shared_data):
                 assert E._last_word(s, i) in E._TOPIC_LAST, s[max(0, i - 40):i]
             assert E._after_preposition(s, i) == bool(
                 E.PREPOSITION_BEFORE.search(s[max(0, i - 12):i])), s[max(0, i - 12):i]
+
+
+def test_quotation_over_sentences_takes_the_speaker_named_at_its_close():
+    text = ('"We hoped to settle our dispute with Kenya. That proved impossible," Somalia\'s '
+            'ambassador Ali Guled said on Monday.')
+    got = Extractor().extract("a", text, "2024-06-01")
+    assert [(s.source, s.target, s.rule, s.sentence_index) for s in got] == [
+        ("SOM", "KEN", "quote:said", 0)]
+    # The speaker's mention lies in the closing sentence: its offsets say so.
+    (st,) = got
+    assert text[slice(*st.source_spans[0])].endswith("ambassador Ali Guled")
+    # A quotation whose speaker is named where it opens is theirs, not the close's.
+    text = ('Chong, a professor in Singapore, told VOA, "Germany will not follow China. '
+            'It never has," Germany\'s ambassador said.')
+    assert dyads(Extractor().extract("a", text, "2024-06-01")) == set()

@@ -449,6 +449,7 @@ class _Context:
     speaker: str | None = None
     sentences_with_country: int = 0
     gaz: Gazetteer | None = None
+    actors: list = field(default_factory=list)  # the actors of the sentence being read
     # Statements so far per country pair: the story's main pair gives an implied target.
     pair_counts: collections.Counter = field(default_factory=collections.Counter)
 
@@ -511,9 +512,12 @@ class Extractor:
         ctx = _Context(speaker=speaker, gaz=self.gaz)
         out: list[Statement] = []
         sentences = split_sentences(text)
+        quoted = _Quotation()
         for index, (a, b) in enumerate(sentences):
             sentence = text[a:b]
+            ctx.actors = []
             found = self._sentence(sentence, on, ctx)
+            out += quoted.follow(self, article_id, index, a, b, sentence, bool(found), ctx)
             seen: set[tuple[str, str]] = set()
             for src, tgt, clause, rule in found:
                 if src.iso3 == tgt[0].iso3 or (src.iso3, tgt[0].iso3) in seen:
@@ -531,6 +535,8 @@ class Extractor:
                 ctx.last_pair = (src.iso3, tgt.iso3)
             for src, tgt, _, _ in found:
                 ctx.pair_counts[frozenset((src.iso3, tgt[0].iso3))] += 1
+        if quoted.emitted:
+            out.sort(key=lambda st: st.sentence_index)  # (stable: reading order within each)
         return Extraction(out, len(sentences), ctx.sentences_with_country)
 
     def analyse_many(self, items, workers: int = 1, chunksize: int = 32):
@@ -789,7 +795,7 @@ class Extractor:
         return None
 
     def _sentence(self, s: str, on: dt.date | None, ctx: _Context):
-        actors = self._actors(s, on, ctx)
+        actors = ctx.actors = self._actors(s, on, ctx)
         if not actors:
             return []
         ctx.sentences_with_country += 1
@@ -1084,6 +1090,66 @@ class Extractor:
             # "accuse X of supplying weapons to Moscow": only X.
             first = out[0]
             out = [a for a in out if a.iso3 == first.iso3]
+        return out
+
+
+class _Quotation:
+    """A quotation running over several sentences, whose speaker is named only where it
+    closes: '"We have to understand that Vladimir Putin is the aggressor. ... So we will
+    see," the U.S. envoy told reporters.' The sentences before the close give statements
+    from that speaker (rule ``quote:<verb>``) toward the countries they name."""
+
+    def __init__(self) -> None:
+        self.inside = False
+        self.pending: list[tuple[int, int, int, str, list[_Actor]]] = []
+        self.named = False
+        self.emitted = False
+
+    def follow(self, ex: Extractor, article_id, index, a, b, s, found, ctx) -> list[Statement]:
+        was_inside = self.inside
+        opening, closing = s.rfind("\u201c"), s.rfind("\u201d")
+        if opening >= 0 or closing >= 0:
+            self.inside = opening > closing
+        elif s.count('"') % 2:
+            self.inside = not self.inside
+        if self.inside:
+            if not was_inside:
+                # Opening here: a speaker named before the quotation mark ('Chong told VOA,
+                # "...') is the quotation's, so the close names nobody new.
+                mark = max(s.rfind("\u201c"), s.rfind('"'))
+                self.named = bool(SAYS_VERB.search(s, 0, max(mark, 0)) or
+                                  s[:max(mark, 0)].rstrip().endswith(":"))
+            # Goes on past this sentence: keep it unless it has statements of its own.
+            if not found and not self.named and any(x.iso3 for x in ctx.actors):
+                self.pending.append((index, a, b, s, ctx.actors))
+            return []
+        pending, self.pending = self.pending, []
+        if not was_inside or not pending:
+            return []
+        close = max(s.rfind("\u201d"), s.rfind('"'))
+        verb = SAYS_VERB.search(s, close + 1) if close >= 0 else None
+        speaker = next((x for x in ctx.actors if x.start > close and x.iso3 and not x.excluded
+                        and (x.is_actor or x.person)), None) if verb else None
+        if speaker is None:
+            return []
+        out = []
+        for i, a0, b0, text, actors in pending:
+            seen = {speaker.iso3}
+            for t in actors:
+                if t.iso3 in seen or t.excluded or t.resolved in ("its", "pronoun") or (
+                        _last_word(text, t.start) in _TOPIC_LAST
+                        and TOPIC_BEFORE.search(text[max(0, t.start - 40):t.start])):
+                    continue
+                seen.add(t.iso3)
+                out.append(Statement(
+                    article_id=article_id, sentence_index=i, sentence_start=a0, sentence_end=b0,
+                    sentence=text, source=speaker.iso3, target=t.iso3,
+                    source_spans=((a + speaker.start, a + speaker.end),),
+                    target_spans=tuple((a0 + x.start, a0 + x.end) for x in actors
+                                       if x.iso3 == t.iso3 and x.end > x.start),
+                    clause_start=a0, clause_end=b0, rule=f"quote:{verb.group(0).lower()}",
+                    source_text=speaker.text, target_text=t.text))
+        self.emitted = self.emitted or bool(out)
         return out
 
 
