@@ -515,9 +515,8 @@ class Extractor:
         quoted = _Quotation()
         for index, (a, b) in enumerate(sentences):
             sentence = text[a:b]
-            ctx.actors = []
             found = self._sentence(sentence, on, ctx)
-            out += quoted.follow(self, article_id, index, a, b, sentence, bool(found), ctx)
+            out += quoted.follow(article_id, index, a, b, sentence, bool(found), ctx)
             seen: set[tuple[str, str]] = set()
             for src, tgt, clause, rule in found:
                 if src.iso3 == tgt[0].iso3 or (src.iso3, tgt[0].iso3) in seen:
@@ -795,7 +794,7 @@ class Extractor:
         return None
 
     def _sentence(self, s: str, on: dt.date | None, ctx: _Context):
-        actors = ctx.actors = self._actors(s, on, ctx)
+        actors = ctx.actors = self._actors(s, on, ctx)  # (also read by _Quotation)
         if not actors:
             return []
         ctx.sentences_with_country += 1
@@ -1105,7 +1104,9 @@ class _Quotation:
         self.named = False
         self.emitted = False
 
-    def follow(self, ex: Extractor, article_id, index, a, b, s, found, ctx) -> list[Statement]:
+    def follow(self, article_id, index, a, b, s, found, ctx) -> list[Statement]:
+        if not self.inside and '"' not in s and "\u201c" not in s and "\u201d" not in s:
+            return []  # (most sentences: no quotation anywhere near)
         was_inside = self.inside
         opening, closing = s.rfind("\u201c"), s.rfind("\u201d")
         if opening >= 0 or closing >= 0:
