@@ -522,13 +522,8 @@ class Extractor:
                 if src.iso3 == tgt[0].iso3 or (src.iso3, tgt[0].iso3) in seen:
                     continue
                 seen.add((src.iso3, tgt[0].iso3))
-                out.append(Statement(
-                    article_id=article_id, sentence_index=index, sentence_start=a,
-                    sentence_end=b, sentence=sentence, source=src.iso3, target=tgt[0].iso3,
-                    source_spans=((a + src.start, a + src.end),) if src.end > src.start else (),
-                    target_spans=tuple((a + t.start, a + t.end) for t in tgt if t.end > t.start),
-                    clause_start=a + clause[0], clause_end=a + clause[1], rule=rule,
-                    source_text=src.text, target_text=tgt[0].text))
+                out.append(_statement(article_id, index, a, b, sentence, src, a, tgt, clause,
+                                      rule))
             if found:
                 src, tgt = found[0][0], found[0][1][0]
                 ctx.last_pair = (src.iso3, tgt.iso3)
@@ -1092,6 +1087,20 @@ class Extractor:
         return out
 
 
+def _statement(article_id: str, index: int, a: int, b: int, sentence: str, src: _Actor,
+               src_base: int, tgt: list[_Actor], clause: tuple[int, int], rule: str) -> Statement:
+    """A Statement of sentence ``index`` (``[a, b)`` in the article): actor offsets are relative
+    to their sentence, which starts at ``a`` for the targets and at ``src_base`` for the
+    source."""
+    return Statement(
+        article_id=article_id, sentence_index=index, sentence_start=a, sentence_end=b,
+        sentence=sentence, source=src.iso3, target=tgt[0].iso3,
+        source_spans=((src_base + src.start, src_base + src.end),) if src.end > src.start else (),
+        target_spans=tuple((a + t.start, a + t.end) for t in tgt if t.end > t.start),
+        clause_start=a + clause[0], clause_end=a + clause[1], rule=rule, source_text=src.text,
+        target_text=tgt[0].text)
+
+
 class _Quotation:
     """A quotation running over several sentences, whose speaker is named only where it
     closes: '"We have to understand that Vladimir Putin is the aggressor. ... So we will
@@ -1142,14 +1151,11 @@ class _Quotation:
                         and TOPIC_BEFORE.search(text[max(0, t.start - 40):t.start])):
                     continue
                 seen.add(t.iso3)
-                out.append(Statement(
-                    article_id=article_id, sentence_index=i, sentence_start=a0, sentence_end=b0,
-                    sentence=text, source=speaker.iso3, target=t.iso3,
-                    source_spans=((a + speaker.start, a + speaker.end),),
-                    target_spans=tuple((a0 + x.start, a0 + x.end) for x in actors
-                                       if x.iso3 == t.iso3 and x.end > x.start),
-                    clause_start=a0, clause_end=b0, rule=f"quote:{verb.group(0).lower()}",
-                    source_text=speaker.text, target_text=t.text))
+                # (The speaker stands in the closing sentence, which starts at ``a``.)
+                out.append(_statement(article_id, i, a0, b0, text, speaker, a,
+                                      [t] + [x for x in actors if x.iso3 == t.iso3 and x is not t],
+                                      (0, b0 - a0),
+                                      f"quote:{verb.group(0).lower()}"))
         self.emitted = self.emitted or bool(out)
         return out
 
