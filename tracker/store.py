@@ -27,6 +27,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from tracker.ingest import Article
 
 SCHEMA_VERSION = "2"
+# The articles an extractor (the one parameter) has not extracted yet.
+_NOT_EXTRACTED = ("FROM articles a WHERE NOT EXISTS (SELECT 1 FROM extractions e WHERE "
+                  "e.article_id = a.id AND e.extractor = ?)")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
@@ -170,8 +173,7 @@ class Store:
         corpus of millions of articles is never held in memory (and the caller may store
         results between batches)."""
         ids = [r[0] for r in self.db.execute(
-            "SELECT id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM extractions e WHERE "
-            "e.article_id = a.id AND e.extractor = ?) ORDER BY published, id", (extractor,))]
+            f"SELECT id {_NOT_EXTRACTED} ORDER BY published, id", (extractor,))]
         for i in range(0, len(ids), batch):
             chunk = ids[i:i + batch]
             rows = {r[0]: r for r in self.db.execute(
@@ -181,9 +183,7 @@ class Store:
 
     def n_articles_to_extract(self, extractor: str) -> int:
         """How many articles ``extractor`` has not extracted yet."""
-        return self.db.execute(
-            "SELECT COUNT(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM extractions e "
-            "WHERE e.article_id = a.id AND e.extractor = ?)", (extractor,)).fetchone()[0]
+        return self.db.execute(f"SELECT COUNT(*) {_NOT_EXTRACTED}", (extractor,)).fetchone()[0]
 
     # -- statements ---------------------------------------------------------------------------
     def save_statements(self, article_id: str, extractor: str,
@@ -216,13 +216,13 @@ class Store:
         read at once, and each article's text is read once per batch, so the memory stays
         bounded on any corpus. Without it, one list.
         """
-        todo = self.db.execute(
+        ids = [r[0] for r in self.db.execute(
             "SELECT s.id FROM statements s WHERE s.extractor = ? AND NOT EXISTS (SELECT 1 FROM "
             "scores c WHERE c.statement_id = s.id AND c.model = ?) ORDER BY s.id",
-            (extractor, model)).fetchall()
-        batches = (self._clauses([r[0] for r in todo[i:i + batch]])
-                   for i in range(0, len(todo), batch)) if batch else None
-        return batches if batches is not None else self._clauses([r[0] for r in todo])
+            (extractor, model))]
+        if not batch:
+            return self._clauses(ids)
+        return (self._clauses(ids[i:i + batch]) for i in range(0, len(ids), batch))
 
     def _clauses(self, ids: Sequence[int]) -> list[dict]:
         out = []
