@@ -303,3 +303,26 @@ def test_quotation_over_sentences_takes_the_speaker_named_at_its_close():
     text = ('Chong, a professor in Singapore, told VOA, "Germany will not follow China. '
             'It never has," Germany\'s ambassador said.')
     assert dyads(Extractor().extract("a", text, "2024-06-01")) == set()
+
+
+def test_word_helpers_match_only_whole_words():
+    from tracker import extract as E
+
+    # A family name as a whole word: no letter, digit, underscore or hyphen beside it.
+    s = "Kim met Kimberly; Kim-led talks, ex-Kim, Kim_2 and Kim."
+    assert [s[a:b] for a, b in E._whole_words(s, "Kim")] == ["Kim", "Kim"]
+    assert [a for a, _ in E._whole_words(s, "Kim")] == [0, len(s) - 4]
+    assert E._whole_words(s, "") == []
+    # Titles only where a word starts, as the "\b" they replace.
+    assert [m.group("name") for m in E.TITLED.finditer("Mr. Lee and XMr Park, President Yoon")] \
+        == ["Lee", "Yoon"]
+
+
+def test_long_words_before_a_full_stop_end_sentences():
+    # The abbreviation look is skipped for words longer than every abbreviation; the
+    # abbreviations themselves and single initials still hold the sentence together.
+    text = ("Talks resumed in Washington. Gen. Kim met Mr. Lee in Seoul at 9 a.m. on Monday. "
+            "The U.S. agreed. Initials like J. Smith stay. Approx. ten left.")
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "Talks resumed in Washington.", "Gen. Kim met Mr. Lee in Seoul at 9 a.m. on Monday.",
+        "The U.S. agreed.", "Initials like J. Smith stay.", "Approx. ten left."]
