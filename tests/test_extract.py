@@ -198,6 +198,17 @@ def test_nonstate_speakers_only_on_request():
     ("Russia, which invaded Ukraine in 2022, warned Japan on Monday.",
      {("RUS", "UKR"), ("RUS", "JPN")}),
     ("China, which has long been North Korea's closest ally, expressed concern.", set()),
+    # Base forms of the listed verbs ("continue to support") and "argues".
+    ('Canadian Foreign Minister Melanie Joly said, "Peace is our aim, and we will continue '
+     'to support Ukraine."', {("CAN", "UKR")}),
+    ("Mogadishu argues that Kenya broke the deal.", {("SOM", "KEN")}),
+    # A listed verb after a determiner or a possessive is a noun.
+    ("Washington's support is crucial for Islamabad.", set()),
+    ("The attack on Ukraine worried Japan.", set()),
+    ("An Indian warship paid a visit to Mauritius.", {("IND", "MUS")}),
+    # A pair reference as subject: both countries speak, neither is the other's target.
+    ("Japan and the United States held talks. The two allies warned North Korea.",
+     {("JPN", "USA"), ("USA", "JPN"), ("JPN", "PRK"), ("USA", "PRK")}),
 ])
 def test_more_rules(text, expected):
     assert dyads(extract_statements("t", text, "2024-06-01")) == expected

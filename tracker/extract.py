@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from tracker.actors import Gazetteer, Mention, trie
 
 #: Bump when the rules change: stored extractions of an older version are redone.
-RULES_VERSION = "rules-4"
+RULES_VERSION = "rules-5"
 
 
 def _word_starts(alternation: str) -> str:
@@ -84,8 +84,8 @@ ROLE_WORDS = {
     "service", "services", "agency", "commander", "commanders", "staff", "joint", "chiefs",
     "legislature", "congress", "senate", "assembly", "press", "counterpart", "counterparts",
     "nationals", "people", "public", "media", "state-run", "news", "the", "a", "an", "its", "his",
-    "soldiers", "tanks", "aircraft", "jets", "warplanes", "helicopters", "warships", "police",
-    "junior", "sides", "drones", "navy", "marines", "artillery", "border", "guards",
+    "soldiers", "tanks", "aircraft", "jets", "warplanes", "helicopters", "warships", "warship",
+    "police", "junior", "sides", "drones", "navy", "marines", "artillery", "border", "guards",
     "her", "their", "new", "former", "acting", "outgoing", "incoming", "then",
     "senator", "senators", "congressman", "congresswoman", "congressmen", "legislators",
     "lawmaker", "parliamentarians", "mps",
@@ -124,7 +124,12 @@ SPEECH = (r"said|says|say|told|tells|announced|announces|stated|declared|declare
           r"responded|responding|replied|lashed out|labelled|labeled|branded|dismissed|"
           r"reaffirmed|reiterated|stressed|emphasized|emphasised|noted|added|wrote|asked|"
           r"appealed|invited|congratulated|offered|apologized|apologised|regretted|mocked|"
-          r"questioned|challenged|defended|backed|supported|recognized|recognised|agreed")
+          r"questioned|challenged|defended|backed|supported|recognized|recognised|agreed|"
+          # Base and present forms ("will warn", "continue to support", "Mogadishu argues").
+          r"warn|condemn|criticize|criticise|denounce|praise|welcome|reject|deny|blame|thank|"
+          r"demand|threaten|pledge|promise|recognize|recognise|congratulate|support|supports|"
+          r"supporting|oppose|opposes|opposed|opposing|argue|argues|argued|accept|accepts|"
+          r"accepted|endorse|endorses|endorsed")
 ACTION = (r"visited|visits|visit|met|meets|meet|summoned|summons|summon|sanctioned|sanctions|"
           r"imposed|imposes|expelled|expels|struck|strikes|attacked|attacks|invaded|invades|"
           r"launched|launches|shipped|ships|sent|sends|supplied|supplies|signed|signs|sign|"
@@ -146,7 +151,8 @@ ACTION = (r"visited|visits|visit|met|meets|meet|summoned|summons|summon|sanction
           r"mediated|brokered|protect|protected|defended|invited|hosted|ousted|recaptured|"
           r"travel to|travels to|traveled to|travelled to|traveling to|travelling to|flew to|"
           r"flies to|hand over|handed over|hands over|ceded|cede|cedes|transferred|"
-          r"finalized|finalised|finalize|finalise")
+          r"finalized|finalised|finalize|finalise|paid a visit to|pays a visit to|"
+          r"paid an official visit to|paid a state visit to|made a visit to")
 
 
 SPEECH_WORDS = frozenset(SPEECH.split("|"))
@@ -286,8 +292,9 @@ GROUP_NOUNS = re.compile(r"\s+(?:rebels?|militants?|guerrillas?|separatists?|ins
                          r"researchers?|commentators?|correspondents?)\b")
 SPEAKER_REF = re.compile(r"\b(?:[Ww]e|I|[Oo]ur (?:country|government|nation|delegation|people)|"
                          r"[Mm]y (?:country|government|delegation|nation))\b")
-PAIR_REF = re.compile(r"\b(?:the two (?:countries|nations|sides|governments|neighbou?rs|"
-                      r"leaders)|both (?:countries|nations|sides|governments|leaders))\b", re.I)
+_PAIR_NOUNS = (r"(?:countries|nations|sides|governments|neighbou?rs|leaders|allies|partners|"
+               r"presidents|capitals|foreign ministers|ministers)")
+PAIR_REF = re.compile(rf"\b(?:the two {_PAIR_NOUNS}|both {_PAIR_NOUNS})\b", re.I)
 # A dependent territory after these is what states dispute, not a party: "handing
 # sovereignty of the Chagos Islands to Mauritius", "give up the Chagos Islands".
 TERRITORY_TOPIC = re.compile(
@@ -910,10 +917,12 @@ class Extractor:
                 # The subject country of this sentence is the "Its" of the next.
                 ctx.last_subject_country = subjects[0].iso3
         # "the two countries" means the dyad this sentence is about, else the previous one.
-        if results:
-            pair = (results[0][0].iso3, results[0][1][0].iso3)
+        # (A dyad the pair reference itself takes part in says nothing about which it is.)
+        own = next(((src.iso3, tgt[0].iso3) for src, tgt, _, _ in results
+                     if src.resolved != "pair" and tgt[0].resolved != "pair"), None)
+        if own:
             for i, ref in enumerate(a for a in actors if a.resolved == "pair"):
-                ref.iso3 = pair[i % 2]
+                ref.iso3 = own[i % 2]
         # Relations: "cooperation between Moscow and Pyongyang" -> both directions, when no
         # speaker or agent of the sentence already says something about them.
         for m in RELATION.finditer(s) if not results and _may_hold(s, ("between", "among")) \
@@ -956,6 +965,8 @@ class Extractor:
         # said'), else the first verb. (The scan stops at the first verb outside quotes.)
         trig = first = None
         for t in TRIGGER.finditer(text):
+            if t.start() == t.start("verb") and _after_determiner(s, c0 + t.start()):
+                continue  # a noun: "Washington's support", "the attack on Ukraine"
             if t.group("verb").endswith("s") and NOUN_AFTER_ADJECTIVE.search(
                     s, max(0, c0 + t.start() - 40), c0 + t.start()) and any(
                     not a.is_actor and a.end == c0 + t.start() - 1 for a in clause_actors):
@@ -1260,6 +1271,23 @@ def _family_name(name: str, iso3: str) -> str:
     return parts[0] if iso3 in FAMILY_NAME_FIRST and len(parts) > 1 else parts[-1]
 
 
+_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "my", "your", "this",
+                "these", "those", "whose", "any", "some", "no", "every", "each", "such"}
+
+
+def _after_determiner(s: str, i: int) -> bool:
+    """Whether the word at ``i`` follows a determiner or a possessive, as a noun does ("the
+    attack", "Washington's support")."""
+    j = i
+    while j > 0 and s[j - 1] == " ":
+        j -= 1
+    if j == i:
+        return False
+    if s.endswith(("'s", "\u2019s", "s'"), 0, j):
+        return True
+    return _last_word(s, i) in _DETERMINERS
+
+
 def _last_word(s: str, i: int) -> str:
     """The lower-cased word before position ``i`` (a cheap test before an anchored regex)."""
     j = i
@@ -1302,6 +1330,9 @@ def _coordinated(s: str, first: _Actor, actors: list[_Actor]) -> list[_Actor]:
     group = [first]
     for a in actors:
         if a.start < group[-1].end:
+            if first.resolved == "pair" and a.resolved == "pair" and a is not first \
+                    and a.start == first.start:
+                group.append(a)  # "The two allies warned ...": both countries speak
             continue
         if re.fullmatch(r"\s*(?:,|,?\s*and|,?\s*as well as|,?\s*along with|,?\s*together with)"
                         r"\s*", s[group[-1].end:a.start]) \
