@@ -42,6 +42,7 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import functools
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -156,14 +157,15 @@ ACTION = (r"visited|visits|visit|met|meets|meet|summoned|summons|summon|sanction
 
 
 SPEECH_WORDS = frozenset(SPEECH.split("|"))
-SPEECH = trie(SPEECH)
-ACTION = trie(ACTION)
+# Both lists as one trie: one branch per letter instead of two (~30% faster scans); a listed
+# word is a speech verb if it is in SPEECH_WORDS.
+VERBS = trie("|".join(sorted(SPEECH_WORDS | set(ACTION.split("|")))))
 _AUX = trie("has|have|had|was|were|is|are|be|been|being|will|would|could|may|might|also|"
               "again|reportedly|recently|repeatedly|this year")
 _TO = trie("continued|continues|decided|decides|agreed|agrees|planned|plans|vowed|vows|sought|"
             "seeks|wants|wanted|set|about|due|going|expected|ready|moved|moves")
-TRIGGER = re.compile(rf"(?<![-'])\b(?:(?:{_AUX}|on \w+day|{_TO}\s+to)\s+)*"
-                     rf"(?P<verb>{SPEECH}|{ACTION})\b")
+TRIGGER = re.compile(rf"\b(?<![-'])(?:(?:{_AUX}|on \w+day|{_TO}\s+to)\s+)*"
+                     rf"(?P<verb>{VERBS})\b")
 # A finite verb right after a subject (", a former lawyer," apposition skipped), for
 # verbs outside SPEECH/ACTION: past tense, present third person, or a common irregular past.
 GENERIC_VERB = re.compile(
@@ -211,7 +213,7 @@ JOINT_VERBS = re.compile(r"^(?:met|meets|meet|signed|signs|sign|forged|forges|he
 OBJECT_VERBS = re.compile(r"^(?:accused|accuses|accuse|urged|urges|urge|called on|calls on|"
                           r"blamed|blames|thanked|thanks|congratulated|asked|invited|"
                           r"described|describes|labelled|labeled|branded)$")
-PASSIVE = re.compile(rf"\b(?:was|were|is|are|been|being)\s+(?:\w+ly\s+)?(?:{SPEECH}|{ACTION})"
+PASSIVE = re.compile(rf"\b(?:was|were|is|are|been|being)\s+(?:\w+ly\s+)?(?:{VERBS})"
                      rf"\s+by\s+", re.I)
 ACCORDING = re.compile(r"\baccording to\s+", re.I)
 NOMINAL = re.compile(r"\b(?:statement|statements|remarks|comments|criticism|description|"
@@ -576,7 +578,6 @@ class Extractor:
             for article_id, text, published in items:
                 yield article_id, self.analyse(article_id, text, published)
             return
-        import itertools
         import multiprocessing as mp
 
         items = iter(items)
@@ -689,7 +690,7 @@ class Extractor:
                     actors.append(_Actor(m.start(), m.end(), ctx.speaker, m.group(0), True,
                                          resolved="speaker"))
                     taken.append((m.start(), m.end()))
-        m = ITS.match(s)
+        m = ITS.match(s) if s[:1] in "IT" or s[:1].isspace() else None
         if m and ctx.last_subject_country and free(m.start(), m.end()):
             actors.append(_Actor(m.start(), m.end(), ctx.last_subject_country, m.group(0).strip(),
                                  False, resolved="its"))
@@ -898,8 +899,8 @@ class Extractor:
                 for group in by_country.values():
                     results.append((src, group, (c0, c1), rule))
                     # "signed an accord to supply Gondor": the counterpart of a purpose clause.
-                    mutual = joint and not one_sided and len(by_country) == 1 and not re.search(
-                        r"\bto\s", s[verb_at + len(verb):group[0].start])
+                    mutual = joint and not one_sided and len(by_country) == 1 \
+                        and not _TO_WORD.search(s[verb_at + len(verb):group[0].start])
                     if mutual:
                         results.append((group[0], [src], (c0, c1),
                                         rule.replace(":", ":joint-", 1)))
@@ -1325,6 +1326,10 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a < pos < b for a, b in spans)
 
 
+_TO_WORD = re.compile(r"\bto\s")
+_JOINED = re.compile(r"\s*(?:,|,?\s*and|,?\s*as well as|,?\s*along with|,?\s*together with)\s*")
+
+
 def _coordinated(s: str, first: _Actor, actors: list[_Actor]) -> list[_Actor]:
     """``first`` and the actors joined to it by "and" or commas ("South Korea and Washington")."""
     group = [first]
@@ -1334,9 +1339,7 @@ def _coordinated(s: str, first: _Actor, actors: list[_Actor]) -> list[_Actor]:
                     and a.start == first.start:
                 group.append(a)  # "The two allies warned ...": both countries speak
             continue
-        if re.fullmatch(r"\s*(?:,|,?\s*and|,?\s*as well as|,?\s*along with|,?\s*together with)"
-                        r"\s*", s[group[-1].end:a.start]) \
-                and (a.is_actor or a.person):
+        if _JOINED.fullmatch(s, group[-1].end, a.start) and (a.is_actor or a.person):
             group.append(a)
         elif a.start > group[-1].end:
             break
@@ -1379,8 +1382,7 @@ _REPORTED = re.compile(r"\bthat\b|\"")
 def _reports_content(s: str, start: int) -> bool:
     if _REPORTED.search(s, start):
         return True
-    verbs = list(TRIGGER.finditer(s, start))
-    return len(verbs) > 1
+    return len(list(itertools.islice(TRIGGER.finditer(s, start), 2))) > 1
 
 
 def _clauses(s: str):
