@@ -89,3 +89,13 @@ def test_petrarch_dictionary_loads(shared_data):
 def test_actor_docs_exist():
     doc = (DATA_DIR / "ACTORS.md").read_text()
     assert "officials.tsv" in doc and "countries.tsv" in doc
+
+
+def test_low_forms_of_an_article_give_the_same_mentions():
+    gaz = Gazetteer.default()
+    article = ("Egyptian President Abdel Fattah al-Sisi met Ursula von der Leyen. "
+               "Later al-Sisi spoke. Nobody else did.")
+    low = gaz.low_forms_in(article)
+    assert "al-Sisi" in low and "von der Leyen" in low and "el-Sisi" not in low
+    for sentence in article.split(". "):
+        assert gaz.find_mentions(sentence, low_forms=low) == gaz.find_mentions(sentence)

@@ -479,6 +479,7 @@ class _Context:
     speaker: str | None = None
     sentences_with_country: int = 0
     gaz: Gazetteer | None = None
+    low_forms: tuple[str, ...] | None = None  # the gazetteer's lower-case forms in the article
     actors: list = field(default_factory=list)  # the actors of the sentence being read
     # Statements so far per country pair: the story's main pair gives an implied target.
     pair_counts: collections.Counter = field(default_factory=collections.Counter)
@@ -539,7 +540,7 @@ class Extractor:
                 speaker: str | None = None) -> "Extraction":
         """Statements of one article plus its coverage (sentences, sentences naming a country)."""
         on = dt.date.fromisoformat(published) if isinstance(published, str) else published
-        ctx = _Context(speaker=speaker, gaz=self.gaz)
+        ctx = _Context(speaker=speaker, gaz=self.gaz, low_forms=self.gaz.low_forms_in(text))
         out: list[Statement] = []
         sentences = split_sentences(text)
         quoted = _Quotation()
@@ -606,7 +607,7 @@ class Extractor:
             return all(b <= x or a >= y for x, y in taken)
 
         gaz = ctx.gaz
-        for m in gaz.find_mentions(s, on):
+        for m in gaz.find_mentions(s, on, ctx.low_forms):
             if m.kind == "official":
                 if m.iso3 is None:
                     continue
