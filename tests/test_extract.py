@@ -206,6 +206,12 @@ def test_nonstate_speakers_only_on_request():
     ("Washington's support is crucial for Islamabad.", set()),
     ("The attack on Ukraine worried Japan.", set()),
     ("An Indian warship paid a visit to Mauritius.", {("IND", "MUS")}),
+    # Seats of government without "the" before a role; a former official is no state.
+    ("A State Department spokesperson said sanctions on North Korea must stay.",
+     {("USA", "PRK")}),
+    ("Kremlin spokesman Dmitry Peskov criticized Ukraine.", {("RUS", "UKR")}),
+    ("Evans Revere, a former State Department official, said North Korea may test a missile.",
+     set()),
     # A pair reference as subject: both countries speak, neither is the other's target.
     ("Japan and the United States held talks. The two allies warned North Korea.",
      {("JPN", "USA"), ("USA", "JPN"), ("JPN", "PRK"), ("USA", "PRK")}),
