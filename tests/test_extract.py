@@ -343,3 +343,10 @@ def test_long_words_before_a_full_stop_end_sentences():
     assert [text[a:b] for a, b in split_sentences(text)] == [
         "Talks resumed in Washington.", "Gen. Kim met Mr. Lee in Seoul at 9 a.m. on Monday.",
         "The U.S. agreed.", "Initials like J. Smith stay.", "Approx. ten left."]
+
+
+def test_pronouns_are_whole_words_he_and_she():
+    from tracker import extract as E
+
+    s = "she said. She, He; ashe she-wolf Shell shed he's x-he Hehe SHE sHe he"
+    assert [s[a:b] for a, b in E._pronouns(s)] == ["she", "She", "He", "she", "he", "he", "he"]
