@@ -350,3 +350,13 @@ def test_pronouns_are_whole_words_he_and_she():
 
     s = "she said. She, He; ashe she-wolf Shell shed he's x-he Hehe SHE sHe he"
     assert [s[a:b] for a, b in E._pronouns(s)] == ["she", "She", "He", "she", "he", "he", "he"]
+
+
+def test_speech_verbs_after_any_whitespace():
+    from tracker import extract as E
+
+    # A plain-space sentence takes the fast pattern; other whitespace the general one.
+    for s in ("Kim said it, unsaid, told.", "Kim\tsaid it,\xa0told\nus; Kim-said"):
+        expected = [(v.start(), v.end(), v.group()) for v in E.SAYS_VERB.finditer(s)
+                    if v.start() and s[v.start() - 1].isspace()]
+        assert E._speech_verbs(s) == expected and len(expected) == 2

@@ -326,6 +326,16 @@ _SAYS = (r"said|says|told|tells|added|adds|wrote|writes|explained|explains|noted
 # The verb is found first (a trie opening with its letters scans at C speed), then the name
 # before or after it is read.
 SAYS_VERB = re.compile(rf"(?:{trie(_SAYS)})\b")
+# The same after a space: opening with a literal character, it scans ~4x faster.
+_SPACE_SAYS = re.compile(rf" (?:{trie(_SAYS)})\b")
+
+
+def _speech_verbs(s: str) -> list[tuple[int, int, str]]:
+    """``(start, end, verb)`` of the SAYS_VERB words of ``s`` that follow whitespace."""
+    if s.isprintable():  # (no whitespace but the plain space)
+        return [(m.start() + 1, m.end(), m.group()[1:]) for m in _SPACE_SAYS.finditer(s)]
+    return [(m.start(), m.end(), m.group()) for m in SAYS_VERB.finditer(s)
+            if m.start() and s[m.start() - 1].isspace()]
 NAME_AFTER = re.compile(r"\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})")
 QUOTE_TAIL = re.compile(r"[,.?!]\s*[\"”]\s*$")
 SAYS_AFTER = re.compile(rf"\s+(?:{_SAYS})\b")
@@ -710,12 +720,10 @@ class Extractor:
         if ctx.last_person and _may_hold(s, _SPEECH_KEYS):
             # A named speaker who is none of the actors ("Bagci said", "said Daniel Sneider")
             # speaks for no state: a later "he" is theirs, not the last official's.
-            for v in SAYS_VERB.finditer(s):
-                if not v.start() or not s[v.start() - 1].isspace():
-                    continue
-                found = _name_before(s, v.start())
-                if found is None and v.group(0) in ("said", "says", "added", "wrote"):
-                    m = NAME_AFTER.match(s, v.end())
+            for v_start, v_end, verb in _speech_verbs(s):
+                found = _name_before(s, v_start)
+                if found is None and verb in ("said", "says", "added", "wrote"):
+                    m = NAME_AFTER.match(s, v_end)
                     found = (m.group("name"), m.start("name")) if m else None
                 if found is None:
                     continue
