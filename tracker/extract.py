@@ -212,7 +212,8 @@ JOINT_VERBS = re.compile(r"^(?:met|meets|meet|signed|signs|sign|forged|forges|he
 # Verbs whose object is the target and whose complement only says what about: "accuse X of ...".
 OBJECT_VERBS = re.compile(r"^(?:accused|accuses|accuse|urged|urges|urge|called on|calls on|"
                           r"blamed|blames|thanked|thanks|congratulated|asked|invited|"
-                          r"described|describes|labelled|labeled|branded)$")
+                          r"described|describes|labelled|labeled|branded|credited|credits|"
+                          r"commended|commends)$")
 PASSIVE = re.compile(rf"\b(?:was|were|is|are|been|being)\s+(?:\w+ly\s+)?(?:{VERBS})"
                      rf"\s+by\s+", re.I)
 ACCORDING = re.compile(r"\baccording to\s+", re.I)
@@ -1125,9 +1126,11 @@ class Extractor:
                 continue
             out.append(a)
         if verb and OBJECT_VERBS.match(verb) and out:
-            # "accuse X of supplying weapons to Moscow": only X.
+            # "accuse X of supplying weapons to Moscow": only X, and those joined to it
+            # ("credited Britain and France for ...").
             first = out[0]
-            out = [a for a in out if a.iso3 == first.iso3]
+            joined = _coordinated(s, first, out)
+            out = [a for a in out if a.iso3 == first.iso3 or any(a is j for j in joined)]
         return out
 
 
