@@ -208,7 +208,7 @@ def test_nonstate_speakers_only_on_request():
     ("An Indian warship paid a visit to Mauritius.", {("IND", "MUS")}),
     # The object of "accuse", "credit" ... and those joined to it; not the rest.
     ("Moscow accused Britain and France of arming Ukraine.", {("RUS", "GBR"), ("RUS", "FRA")}),
-    ("Rubio credited Britain for its role in talks with Ukraine.", {("USA", "GBR")}),
+    ("Washington credited Britain for its role in talks with Ukraine.", {("USA", "GBR")}),
     # Seats of government without "the" before a role; a former official is no state.
     ("A State Department spokesperson said sanctions on North Korea must stay.",
      {("USA", "PRK")}),
