@@ -232,6 +232,12 @@ def test_speech_mode_attributes_sentences_to_the_speaker():
     implicit = [s for s in got if s.rule == "speech:speaker"]
     assert implicit and all(s.source_spans == () for s in implicit)
     assert Extractor().extract("u", text, "2023-09-20") == []
+    # Another state as subject with no target of its own: the speaker speaks about it; with a
+    # target, the subject's own statement stands.
+    got = Extractor().extract("u", "India has not accepted this offer. Russia invaded Ukraine.",
+                              "2023-09-20", speaker="PAK")
+    assert [(s.source, s.target, s.rule) for s in got] == [
+        ("PAK", "IND", "speech:speaker"), ("RUS", "UKR", "action:invaded")]
 
 
 def test_its_refers_to_the_subject_of_a_one_country_sentence():

@@ -914,6 +914,7 @@ class Extractor:
             verb_at = c0 + max(s[c0:c1].find(verb), 0) if verb else c0
             # "refused to meet Greece" is not mutual.
             one_sided = bool(joint and NOT_MUTUAL.search(s[c0:verb_at]))
+            found_before = len(results)
             for src in subjects:
                 targets = self._targets(s, c0, c1, clause_actors, src, verb, obj, consumed,
                                         subjects)
@@ -935,6 +936,14 @@ class Extractor:
                         if other.iso3 != src.iso3:
                             results.append((src, [other], (c0, c1),
                                             rule.replace(":", ":joint-", 1)))
+            if ctx.speaker and len(results) == found_before and kind in ("main", "continued"):
+                # In a speech, a clause about another state that targets nobody ("India has
+                # not accepted this offer") is the speaker's statement about that state.
+                others = [x for x in subjects if x.iso3 and x.iso3 != ctx.speaker]
+                if others:
+                    results.append((_Actor(c0, c0, ctx.speaker, "", True,
+                                           resolved="speaker-implicit"), others, (c0, c1),
+                                    "speech:speaker"))
             if kind in ("main", "continued"):
                 prev_subject = subjects[0]
             if rule.startswith("speech:") and subjects[0].person:
