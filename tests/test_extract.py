@@ -209,6 +209,9 @@ def test_nonstate_speakers_only_on_request():
     # The object of "accuse", "credit" ... and those joined to it; not the rest.
     ("Moscow accused Britain and France of arming Ukraine.", {("RUS", "GBR"), ("RUS", "FRA")}),
     ("Washington credited Britain for its role in talks with Ukraine.", {("USA", "GBR")}),
+    # A meeting goes both ways, like "met".
+    ("Washington expects a pull-aside meeting with Tokyo on Thursday.",
+     {("USA", "JPN"), ("JPN", "USA")}),
     # Seats of government without "the" before a role; a former official is no state.
     ("A State Department spokesperson said sanctions on North Korea must stay.",
      {("USA", "PRK")}),

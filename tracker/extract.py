@@ -206,7 +206,7 @@ NOT_MUTUAL = re.compile(r"\b(?:refused|refuses|declined|failed|postponed|cancell
 PASSIVE_AUX = re.compile(r"\b(?:was|were|is|are|be|been|being)\s+(?:\w+ly\s+)?\S+$")
 IRREGULAR_PP = {"struck", "hit", "sent", "held", "shot down", "cut", "met", "told", "seized",
                 "given", "shelled", "bombed", "killed"}
-JOINT_VERBS = re.compile(r"^(?:met|meets|meet|signed|signs|sign|forged|forges|held|holds|"
+JOINT_VERBS = re.compile(r"^(?:met|meets|meet|meeting|signed|signs|sign|forged|forges|held|holds|"
                          r"discussed|discusses|agreed|normalized|normalised|restored|exchanged|"
                          r"exchanging|exchange|clashed|clash)$")
 # Verbs whose object is the target and whose complement only says what about: "accuse X of ...".
