@@ -209,6 +209,8 @@ def test_nonstate_speakers_only_on_request():
     # The object of "accuse", "credit" ... and those joined to it; not the rest.
     ("Moscow accused Britain and France of arming Ukraine.", {("RUS", "GBR"), ("RUS", "FRA")}),
     ("Washington credited Britain for its role in talks with Ukraine.", {("USA", "GBR")}),
+    # A critic or an opponent named by a seat of government is no state.
+    ("Kremlin critic Alexei Navalny accused Germany of weakness.", set()),
     # A meeting goes both ways, like "met".
     ("Washington expects a pull-aside meeting with Tokyo on Thursday.",
      {("USA", "JPN"), ("JPN", "USA")}),

@@ -304,7 +304,8 @@ GROUP_NOUNS = re.compile(r"\s+(?:rebels?|militants?|guerrillas?|separatists?|ins
                          r"cartels?|fans?|voters|students|refugees|migrants|"
                          # A country's expert is no state: "a senior Iran analyst".
                          r"analysts?|experts?|scholars?|specialists?|watchers?|observers?|"
-                         r"researchers?|commentators?|correspondents?)\b")
+                         r"researchers?|commentators?|correspondents?|critics?|opponents?|"
+                         r"hopefuls?)\b")
 SPEAKER_REF = re.compile(r"\b(?:[Ww]e|I|[Oo]ur (?:country|government|nation|delegation|people)|"
                          r"[Mm]y (?:country|government|delegation|nation))\b")
 _PAIR_NOUNS = (r"(?:countries|nations|sides|governments|neighbou?rs|leaders|allies|partners|"
