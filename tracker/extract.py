@@ -376,7 +376,6 @@ _INSTITUTION_KEYS = ("ministry", "government", "embassy", "administration", "mil
 _PAIR_KEYS = ("two", "both", "Two", "Both", "TWO", "BOTH")
 SIDE_REF = re.compile(r"\bthe (?P<side>South|North)\b(?!\s+[A-Z])")
 ITS = re.compile(r"^\s*(?:Its|Their)\b")
-WORD = re.compile(r"[\w'-]+")
 
 
 @dataclass(frozen=True)
