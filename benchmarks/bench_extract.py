@@ -4,7 +4,9 @@
 
 Prints sentences/s and statements/s of extraction in one process and spread over ``--workers``
 processes, statements/s of tone scoring (batched, sorted by length, all threads), and the
-ratios. The three are timed in turns, ``--repeat`` rounds, and compared two ways: the medians
+ratios. Where the extraction modules run compiled (``tracker compile``), the plain Python
+modules are timed too, in one process, as their baseline: in a subprocess kept for the whole
+run and driven in the same turns. The functions are timed in turns, ``--repeat`` rounds, and compared two ways: the medians
 of each, and each round's own ratio (median and range over rounds). On a shared machine the
 speed of each drifts by tens of percent between minutes. The issue's budget: extraction at
 least 10x faster than scoring per statement, on the same cores.
@@ -14,14 +16,55 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 
+import tracker.extract
 from tracker.extract import Extractor, split_sentences
 from tracker.ingest import read_articles
 from tracker.score import ToneInput, ToneModel
 
 VOA = Path(__file__).resolve().parents[2] / "shared" / "data" / "voa" / "voa_stories.jsonl"
+
+
+# The plain Python baseline: waits for a line on stdin, extracts all items in one process, and
+# answers with its own timing (seconds, statements).
+_PYTHON_CHILD = r"""
+import sys, time
+from pathlib import Path
+import tracker.extract
+from tracker.extract import Extractor
+from tracker.ingest import read_articles
+assert tracker.extract.__file__.endswith(".py")
+articles = list(read_articles([Path(sys.argv[1])]))
+items = [(f"{a.id}#{k}", a.text, a.published) for k in range(int(sys.argv[2])) for a in articles]
+extractor = Extractor()
+extractor.extract("warm-up", articles[0].text, articles[0].published)
+for _ in sys.stdin:
+    t = time.perf_counter()
+    n = sum(len(r.statements) for _, r in extractor.analyse_many(items, workers=1))
+    print(time.perf_counter() - t, n, flush=True)
+"""
+
+
+class _PythonBaseline:
+    def __init__(self, copies: int) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _PYTHON_CHILD, str(VOA), str(copies)], text=True,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            env={**os.environ, "TRACKER_PURE_PYTHON": "1"})
+
+    def __call__(self) -> tuple[float, int]:
+        self.proc.stdin.write("go\n")
+        self.proc.stdin.flush()
+        secs, n = self.proc.stdout.readline().split()
+        return float(secs), int(n)
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait()
 
 
 def _interleaved(fns: dict, repeat: int) -> tuple[dict, dict]:
@@ -34,6 +77,8 @@ def _interleaved(fns: dict, repeat: int) -> tuple[dict, dict]:
             t = time.perf_counter()
             out[k] = fn()
             times[k].append(time.perf_counter() - t)
+            if isinstance(fn, _PythonBaseline):
+                times.setdefault(k + "_own", []).append(out[k])  # (its own timing)
     return times, out
 
 
@@ -63,9 +108,16 @@ def main() -> None:
               for s in first]
     model = ToneModel.load()
     model.predict(inputs[:32])
-    times, out = _interleaved({"one": lambda: run(1), "par": lambda: run(args.workers),
-                               "score": lambda: model.predict(inputs, batch_size=64)},
-                              args.repeat)
+    fns = {"one": lambda: run(1), "par": lambda: run(args.workers),
+           "score": lambda: model.predict(inputs, batch_size=64)}
+    compiled = not tracker.extract.__file__.endswith(".py")
+    if compiled:
+        fns["python"] = baseline = _PythonBaseline(args.copies)
+    times, out = _interleaved(fns, args.repeat)
+    if compiled:
+        baseline.close()
+        python_own = times.pop("python_own")
+        python_rounds = [secs for secs, _ in python_own]
     one_s, par_s, score_s = (statistics.median(times[k]) for k in ("one", "par", "score"))
     statements = out["one"]
     assert len(out["par"]) == len(statements)
@@ -73,6 +125,16 @@ def main() -> None:
 
     n = len(statements)
     print(f"VOA x{args.copies}: {len(items)} articles, {n_sentences} sentences, {n} statements")
+    print("extraction modules: " + ("compiled (tracker compile)" if compiled else
+                                    "plain Python (not compiled)"))
+    if compiled:
+        assert all(m == n for _, m in python_own)
+        py_s = statistics.median(python_rounds)
+        per_round = sorted(p / e for p, e in zip(python_rounds, times["one"]))
+        print(f"{'plain Python, 1 process':<24} {py_s:.3f} s (median of {args.repeat}) = "
+              f"{n / py_s:,.0f} statements/s; compiled is {py_s / one_s:.2f}x faster "
+              f"(per round: median {statistics.median(per_round):.2f}x, "
+              f"{per_round[0]:.2f}x to {per_round[-1]:.2f}x)")
     for label, secs in (("extract, 1 process", one_s), (f"extract, {args.workers} processes",
                                                           par_s)):
         print(f"{label:<24} {secs:.3f} s (median of {args.repeat}) = "

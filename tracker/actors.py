@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import functools
 import hashlib
+import importlib.resources
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,9 @@ from pathlib import Path
 
 from tracker.errors import TrackerError
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+# (The package's folder rather than this file's: a compiled copy of this module lives in
+# tracker/_compiled/, see speedups.py.)
+DATA_DIR = Path(str(importlib.resources.files("tracker"))) / "data"
 COUNTRY_COLUMNS = ("iso3", "iso2", "name", "official_name", "aliases", "adjectives", "capital",
                    "metonyms")
 OFFICIAL_COLUMNS = ("name", "aliases", "iso3", "role", "start", "end", "gender")

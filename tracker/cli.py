@@ -232,6 +232,22 @@ def evaluate(model: Optional[Path] = typer.Option(None, "--model",
     typer.echo(table.to_string())
 
 
+@app.command(name="compile")
+@_friendly
+def compile_(optional: bool = typer.Option(False, "--optional",
+                                           help="Only a note, no error, when Cython or a C "
+                                                "compiler is missing.")) -> None:
+    """Compile the extraction modules for speed (Cython); same statements, ~1.3x faster."""
+    from tracker import speedups
+
+    missing = speedups.toolchain_missing()
+    if missing and optional:
+        typer.echo(f"not compiled: {missing}; extraction runs as plain Python.", err=True)
+        return
+    for path in speedups.build():
+        typer.echo(str(path))
+
+
 def main() -> None:
     app()
 
