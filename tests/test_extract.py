@@ -223,6 +223,26 @@ def test_nonstate_speakers_only_on_request():
     # A pair reference as subject: both countries speak, neither is the other's target.
     ("Japan and the United States held talks. The two allies warned North Korea.",
      {("JPN", "USA"), ("USA", "JPN"), ("JPN", "PRK"), ("USA", "PRK")}),
+    # Talks with a partner go both ways, whatever verb leads to them.
+    ("Blinken led hours of talks with Ukrainian officials in Jeddah.",
+     {("USA", "UKR"), ("UKR", "USA")}),
+    ("Lavrov spoke to reporters after talks with Chinese Foreign Minister Wang Yi in Beijing.",
+     {("RUS", "CHN"), ("CHN", "RUS")}),
+    # "after" + a participle: the main clause's subject.
+    ("Kishida will visit India in April, after meeting with U.S. President Joe Biden.",
+     {("JPN", "IND"), ("JPN", "USA"), ("USA", "JPN")}),
+    # Speaking goes both ways with its partner, or between joined subjects; not with a topic.
+    ("Kishida spoke by phone with South Korean President Yoon Suk Yeol.",
+     {("JPN", "KOR"), ("KOR", "JPN")}),
+    ("Kishida and Yoon spoke by phone on Monday.", {("JPN", "KOR"), ("KOR", "JPN")}),
+    ("Biden and Zelenskyy disagreed about the pace of aid.", {("USA", "UKR"), ("UKR", "USA")}),
+    ("In 2023, Biden spoke at length about North Korea.", {("USA", "PRK")}),
+    # A place or a topic joined to one is one too.
+    ("Japan condemned the wars in Ukraine and Gaza, and the attacks in Iraq and Syria.", set()),
+    ("China sent aid to Laos and Cambodia.", {("CHN", "LAO"), ("CHN", "KHM")}),
+    # A demonym naming a sea or an ocean is a place.
+    ("India and China have stepped up efforts to build ties with Indian Ocean countries.",
+     set()),
 ])
 def test_more_rules(text, expected):
     assert dyads(extract_statements("t", text, "2024-06-01")) == expected

@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from tracker.actors import Gazetteer, Mention, trie
 
 #: Bump when the rules change: stored extractions of an older version are redone.
-RULES_VERSION = "rules-5"
+RULES_VERSION = "rules-6"
 
 
 def _word_starts(alternation: str) -> str:
@@ -208,7 +208,20 @@ IRREGULAR_PP = {"struck", "hit", "sent", "held", "shot down", "cut", "met", "tol
                 "given", "shelled", "bombed", "killed"}
 JOINT_VERBS = re.compile(r"^(?:met|meets|meet|meeting|signed|signs|sign|forged|forges|held|holds|"
                          r"discussed|discusses|agreed|normalized|normalised|restored|exchanged|"
-                         r"exchanging|exchange|clashed|clash)$")
+                         r"exchanging|exchange|clashed|clash|spoke|speaks|speak|speaking|talked|"
+                         r"talks|talk|talking|summit|call|conversation|consultations|disagreed|disagree|"
+                         r"disagrees|sparred|feuded)$")
+# Talking is mutual with the partner ("spoke with Macron"), not with the topic ("spoke about
+# North Korea").
+CONVERSE = frozenset(("spoke", "speaks", "speak", "speaking", "talked", "talks", "talk", "talking",
+                      "disagreed", "disagree", "disagrees", "sparred", "feuded"))
+WITH_END = re.compile(r"\bwith\s+(?:(?:the|his|her|their|its)\s+)?$")
+# Talks with a partner, whatever verb leads to them: "Rubio led hours of talks with Ukrainian
+# officials", "Sullivan speaking by phone Sunday with his Israeli counterpart". The partner
+# is the actor right after.
+WITH_PARTNER = re.compile(r"\b(?P<noun>talks|talked|talking|spoke|speaking|meeting|summit|call|"
+                          r"conversation|consultations)\b[^,;.\"]{0,30}?\bwith\s+"
+                          r"(?:(?:the|his|her|their|its)\s+)?")
 # Verbs whose object is the target and whose complement only says what about: "accuse X of ...".
 OBJECT_VERBS = re.compile(r"^(?:accused|accuses|accuse|urged|urges|urge|called on|calls on|"
                           r"blamed|blames|thanked|thanks|congratulated|asked|invited|"
@@ -298,7 +311,7 @@ PLACE_NOUNS = re.compile(r"\s+(?:border|borders|city|cities|town|towns|village|v
                          r"market|markets|stocks|shares|companies|company|firm|firms|airline|"
                          r"airliner|cuisine|team|club|league|channel|channels|television|TV|"
                          r"radio|newspaper|newspapers|broadcaster|media|magazine|outlet|"
-                         r"outlets)\b")
+                         r"outlets|[Oo]cean|[Ss]ea|[Gg]ulf|[Pp]eninsula|[Ss]trait)\b")
 GROUP_NOUNS = re.compile(r"\s+(?:rebels?|militants?|guerrillas?|separatists?|insurgents?|"
                          r"opposition|protesters?|demonstrators?|dissidents?|exiles?|gangs?|"
                          r"cartels?|fans?|voters|students|refugees|migrants|"
@@ -892,7 +905,7 @@ class Extractor:
             clause_actors = [a for a in actors if c0 <= a.start and a.end <= c1]
             if kind in ("adjunct", "attribution"):
                 continue
-            subject_hint = prev_subject if kind == "continued" else None
+            subject_hint = prev_subject if kind in ("continued", "after") else None
             if kind == "continued" and previous_kind in ("which", "who") and antecedent:
                 # "Russia, which invaded Ukraine, warned Japan": back to the antecedent.
                 subject_hint = antecedent
@@ -926,8 +939,10 @@ class Extractor:
                 for group in by_country.values():
                     results.append((src, group, (c0, c1), rule))
                     # "signed an accord to supply Gondor": the counterpart of a purpose clause.
+                    between = s[verb_at + len(verb):group[0].start] if joint else ""
                     mutual = joint and not one_sided and len(by_country) == 1 \
-                        and not _TO_WORD.search(s[verb_at + len(verb):group[0].start])
+                        and not _TO_WORD.search(between) \
+                        and (verb not in CONVERSE or WITH_END.search(between) is not None)
                     if mutual:
                         results.append((group[0], [src], (c0, c1),
                                         rule.replace(":", ":joint-", 1)))
@@ -1012,7 +1027,8 @@ class Extractor:
                 break
         if first is None:
             # In a speech, "Ukraine deserves peace" is the speaker's statement about Ukraine.
-            return none if speech else self._subject_verb(s, c0, c1, clause_actors, kind) or none
+            return none if speech else self._subject_verb(s, c0, c1, clause_actors, kind) \
+                or self._partner_subject(s, c0, c1, clause_actors, kind, subject_hint) or none
         trig = trig or first
         verb = trig.group("verb")
         vpos = c0 + trig.start()
@@ -1058,7 +1074,11 @@ class Extractor:
                     return none
             agents = [a for a in before if a.is_actor or a.person or a.resolved == "its"]
             if not agents:
-                if kind == "continued" and subject_hint is not None:
+                if subject_hint is not None and (kind == "continued" or (
+                        kind == "after" and verb.endswith("ing")
+                        and s[c0:vpos].strip().lower() in ("after", ""))):
+                    # ("..., after meeting with U.S. President Joe Biden": the participle's
+                    # subject is the main clause's.)
                     agents = [subject_hint]
                 elif verb in SPEECH_WORDS and (inner := self._reported_subject(
                         s, c0 + trig.end(), c1, clause_actors)):
@@ -1104,11 +1124,35 @@ class Extractor:
                 continue
             if _after_preposition(s, a.start):
                 continue
-            m = GENERIC_VERB.match(s, a.end)
+            group = _coordinated(s, a, clause_actors)
+            # (The verb comes after all the subjects: "Duterte and Suga spoke by phone".)
+            m = GENERIC_VERB.match(s, group[-1].end)
             if m and m.end() <= c1 and (m.group("verb") or m.group("ing")) not in NOT_VERBS:
                 verb = m.group("verb") or m.group("ing")
-                return _coordinated(s, a, clause_actors), verb, f"action:{verb}", None
+                return group, verb, f"action:{verb}", None
             return None
+        return None
+
+    @staticmethod
+    def _partner_subject(s, c0, c1, clause_actors, kind, subject_hint):
+        """Talks with a partner under a verb outside the word lists ("Rubio will join Waltz
+        for the Jeddah talks with Ukrainian officials"): the state subject before the talks
+        meets the actor right after them. Returns (sources, noun, rule, None) or None."""
+        if kind not in ("main", "continued", "after") or "with" not in s[c0:c1]:
+            return None
+        for m in WITH_PARTNER.finditer(s, c0, c1):
+            if not any(a.start == m.end() and a.iso3 for a in clause_actors):
+                continue
+            before = [a for a in clause_actors if a.end <= m.start() and (a.is_actor or a.person)
+                      and not a.excluded and a.resolved != "pair"
+                      and not _after_preposition(s, a.start)]
+            noun = m.group("noun")
+            if before:
+                return _coordinated(s, before[0], clause_actors), noun, f"action:{noun}", None
+            if kind == "after" and subject_hint is not None \
+                    and s[c0:m.start()].strip().lower() == "after":
+                # "Lavrov spoke to reporters after talks with Wang Yi": the main subject's.
+                return [subject_hint], noun, f"action:{noun}", None
         return None
 
     def _targets(self, s, c0, c1, clause_actors, src, verb, obj, consumed, subjects=()):
@@ -1116,6 +1160,7 @@ class Extractor:
             return [obj] + [a for a in clause_actors if a.iso3 == obj.iso3 and a is not obj]
         out = []
         quotes = _quote_spans(s)
+        place = None  # the last actor left out as a place or a topic
         for a in clause_actors:
             if a is src or a.iso3 == src.iso3 or id(a) in consumed or not a.iso3 or a.excluded \
                     or any(a is x for x in subjects):
@@ -1132,7 +1177,14 @@ class Extractor:
             if _last_word(s, a.start) in _TOPIC_LAST \
                     and TOPIC_BEFORE.search(s[max(c0, a.start - 40):a.start]) \
                     and not s.startswith("'s", a.end):
+                place = a
                 continue
+            if place is not None and COORDINATION.fullmatch(s, place.end, a.start) \
+                    and not s.startswith("'s", a.end):
+                # "attacks in Iraq and Syria": a place or topic joined to one is one too.
+                place = a
+                continue
+            place = None
             out.append(a)
         if verb and OBJECT_VERBS.match(verb) and out:
             # "accuse X of supplying weapons to Moscow": only X, and those joined to it
