@@ -237,6 +237,11 @@ def test_nonstate_speakers_only_on_request():
     ("Kishida and Yoon spoke by phone on Monday.", {("JPN", "KOR"), ("KOR", "JPN")}),
     ("Biden and Zelenskyy disagreed about the pace of aid.", {("USA", "UKR"), ("UKR", "USA")}),
     ("In 2023, Biden spoke at length about North Korea.", {("USA", "PRK")}),
+    # A passive's subject is the agent's target; a passive without an agent names nobody.
+    ("Japan was criticized by China on Monday.", {("CHN", "JPN")}),
+    ("Seoul's proposal was rejected by Pyongyang.", {("PRK", "KOR")}),
+    ("A group headquartered in Copenhagen was sanctioned by Beijing.", set()),
+    ("The envoy of Italy was credited with taking Albania into NATO.", set()),
     # A place or a topic joined to one is one too.
     ("Japan condemned the wars in Ukraine and Gaza, and the attacks in Iraq and Syria.", set()),
     ("China sent aid to Laos and Cambodia.", {("CHN", "LAO"), ("CHN", "KHM")}),

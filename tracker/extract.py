@@ -183,6 +183,7 @@ REPORTED_OPEN = re.compile(r"(?:\s+(?:on|last|this)\s+\w+day)?(?:\s+that)?\s+(?:
 # An auxiliary right after a subject makes a finite clause: "Britain will take ...".
 FINITE_AUX = re.compile(r"\s+(?:will|would|could|may|might|must|should|can|cannot|has|have|"
                         r"had|is|are|was|were)\s+[a-z]")
+BE_BEFORE = re.compile(r"\b(?:was|were|is|are|be|been|being)\s+(?:\w+ly\s+)?$")
 # Words GENERIC_VERB would take for a verb but are not one after a subject.
 NOT_VERBS = {"was", "has", "is", "its", "his", "this", "thus", "plus", "news", "series",
              "species", "means", "status", "crisis", "basis", "analysis", "process", "access",
@@ -1000,7 +1001,13 @@ class Extractor:
                       and a.start - (c0 + m.end()) < 6 and a.is_actor]
             if agents:
                 verb = m.group(0).split()[-2]
-                return _coordinated(s, agents[0], clause_actors), verb, f"passive:{verb}", None
+                # The passive's subject is its target: "Japan was criticized by China".
+                # (Its subject: not a place or anything after a preposition.)
+                patient = [a for a in clause_actors if a.end <= c0 + m.start() and a.iso3
+                           and not a.excluded and a.iso3 != agents[0].iso3
+                           and not _after_preposition(s, a.start)]
+                return _coordinated(s, agents[0], clause_actors), verb, f"passive:{verb}", \
+                    patient[0] if patient else None
         for pat, rule, keys in ((NOMINAL, "nominal", ("by", "from")),
                                 (ACCORDING, "according", ("ccording", "CCORDING"))):
             m = pat.search(text) if _may_hold(text, keys) else None
@@ -1129,6 +1136,10 @@ class Extractor:
             m = GENERIC_VERB.match(s, group[-1].end)
             if m and m.end() <= c1 and (m.group("verb") or m.group("ing")) not in NOT_VERBS:
                 verb = m.group("verb") or m.group("ing")
+                if m.group("verb") and BE_BEFORE.search(s, m.start(), m.start("verb")):
+                    # A passive ("He was credited with taking Albania into NATO"): the
+                    # subject is acted on, and nobody is named acting.
+                    return None
                 return group, verb, f"action:{verb}", None
             return None
         return None
