@@ -4,9 +4,10 @@
 
 Prints sentences/s and statements/s of extraction in one process and spread over ``--workers``
 processes, statements/s of tone scoring (batched, sorted by length, all threads), and the
-ratios. Where the extraction modules run compiled (``tracker compile``), the plain Python
-modules are timed too, in one process, as their baseline: in a subprocess kept for the whole
-run and driven in the same turns. The functions are timed in turns, ``--repeat`` rounds, and compared two ways: the medians
+ratios. Where the extraction modules run compiled (``tracker compile``), the compiled and the
+plain Python modules are also timed against each other in one process each: two identical
+subprocesses kept for the whole run and driven in the same turns (so that neither shares a
+process with torch). The functions are timed in turns, ``--repeat`` rounds, and compared two ways: the medians
 of each, and each round's own ratio (median and range over rounds). On a shared machine the
 speed of each drifts by tens of percent between minutes. The issue's budget: extraction at
 least 10x faster than scoring per statement, on the same cores.
@@ -29,15 +30,15 @@ from tracker.score import ToneInput, ToneModel
 VOA = Path(__file__).resolve().parents[2] / "shared" / "data" / "voa" / "voa_stories.jsonl"
 
 
-# The plain Python baseline: waits for a line on stdin, extracts all items in one process, and
-# answers with its own timing (seconds, statements).
-_PYTHON_CHILD = r"""
+# One-process extraction in a subprocess: waits for a line on stdin, extracts all items, and
+# answers with its own timing (seconds, statements). Checks which modules it runs.
+_CHILD = r"""
 import sys, time
 from pathlib import Path
 import tracker.extract
 from tracker.extract import Extractor
 from tracker.ingest import read_articles
-assert tracker.extract.__file__.endswith(".py")
+assert tracker.extract.__file__.endswith(".py") == (sys.argv[3] == "python")
 articles = list(read_articles([Path(sys.argv[1])]))
 items = [(f"{a.id}#{k}", a.text, a.published) for k in range(int(sys.argv[2])) for a in articles]
 extractor = Extractor()
@@ -49,12 +50,14 @@ for _ in sys.stdin:
 """
 
 
-class _PythonBaseline:
-    def __init__(self, copies: int) -> None:
+class _Child:
+    def __init__(self, copies: int, modules: str) -> None:
+        env = {k: v for k, v in os.environ.items() if k != "TRACKER_PURE_PYTHON"}
+        if modules == "python":
+            env["TRACKER_PURE_PYTHON"] = "1"
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", _PYTHON_CHILD, str(VOA), str(copies)], text=True,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            env={**os.environ, "TRACKER_PURE_PYTHON": "1"})
+            [sys.executable, "-c", _CHILD, str(VOA), str(copies), modules], text=True,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
 
     def __call__(self) -> tuple[float, int]:
         self.proc.stdin.write("go\n")
@@ -77,7 +80,7 @@ def _interleaved(fns: dict, repeat: int) -> tuple[dict, dict]:
             t = time.perf_counter()
             out[k] = fn()
             times[k].append(time.perf_counter() - t)
-            if isinstance(fn, _PythonBaseline):
+            if isinstance(fn, _Child):
                 times.setdefault(k + "_own", []).append(out[k])  # (its own timing)
     return times, out
 
@@ -112,12 +115,13 @@ def main() -> None:
            "score": lambda: model.predict(inputs, batch_size=64)}
     compiled = not tracker.extract.__file__.endswith(".py")
     if compiled:
-        fns["python"] = baseline = _PythonBaseline(args.copies)
+        fns["child compiled"] = _Child(args.copies, "compiled")
+        fns["child python"] = _Child(args.copies, "python")
     times, out = _interleaved(fns, args.repeat)
     if compiled:
-        baseline.close()
-        python_own = times.pop("python_own")
-        python_rounds = [secs for secs, _ in python_own]
+        fns["child compiled"].close()
+        fns["child python"].close()
+        own = {k: times.pop(k + "_own") for k in ("child compiled", "child python")}
     one_s, par_s, score_s = (statistics.median(times[k]) for k in ("one", "par", "score"))
     statements = out["one"]
     assert len(out["par"]) == len(statements)
@@ -128,13 +132,15 @@ def main() -> None:
     print("extraction modules: " + ("compiled (tracker compile)" if compiled else
                                     "plain Python (not compiled)"))
     if compiled:
-        assert all(m == n for _, m in python_own)
-        py_s = statistics.median(python_rounds)
-        per_round = sorted(p / e for p, e in zip(python_rounds, times["one"]))
-        print(f"{'plain Python, 1 process':<24} {py_s:.3f} s (median of {args.repeat}) = "
-              f"{n / py_s:,.0f} statements/s; compiled is {py_s / one_s:.2f}x faster "
-              f"(per round: median {statistics.median(per_round):.2f}x, "
-              f"{per_round[0]:.2f}x to {per_round[-1]:.2f}x)")
+        assert all(m == n for rounds in own.values() for _, m in rounds)
+        c_rounds, p_rounds = ([secs for secs, _ in own[k]] for k in ("child compiled",
+                                                                        "child python"))
+        c_s, p_s = statistics.median(c_rounds), statistics.median(p_rounds)
+        per_round = sorted(p / c for p, c in zip(p_rounds, c_rounds))
+        print(f"{'1 process, subprocesses':<24} compiled {c_s:.3f} s, plain Python {p_s:.3f} s "
+              f"(medians of {args.repeat}): compiled is {p_s / c_s:.2f}x faster (per round: "
+              f"median {statistics.median(per_round):.2f}x, {per_round[0]:.2f}x to "
+              f"{per_round[-1]:.2f}x)")
     for label, secs in (("extract, 1 process", one_s), (f"extract, {args.workers} processes",
                                                           par_s)):
         print(f"{label:<24} {secs:.3f} s (median of {args.repeat}) = "
