@@ -207,22 +207,21 @@ NOT_MUTUAL = re.compile(r"\b(?:refused|refuses|declined|failed|postponed|cancell
 PASSIVE_AUX = re.compile(r"\b(?:was|were|is|are|be|been|being)\s+(?:\w+ly\s+)?\S+$")
 IRREGULAR_PP = {"struck", "hit", "sent", "held", "shot down", "cut", "met", "told", "seized",
                 "given", "shelled", "bombed", "killed"}
-JOINT_VERBS = re.compile(r"^(?:met|meets|meet|meeting|signed|signs|sign|forged|forges|held|holds|"
-                         r"discussed|discusses|agreed|normalized|normalised|restored|exchanged|"
-                         r"exchanging|exchange|clashed|clash|spoke|speaks|speak|speaking|talked|"
-                         r"talks|talk|talking|summit|call|conversation|consultations|disagreed|disagree|"
-                         r"disagrees|sparred|feuded)$")
 # Talking is mutual with the partner ("spoke with Macron"), not with the topic ("spoke about
 # North Korea").
 CONVERSE = frozenset(("spoke", "speaks", "speak", "speaking", "talked", "talks", "talk", "talking",
                       "disagreed", "disagree", "disagrees", "sparred", "feuded"))
-WITH_END = re.compile(r"\bwith\s+(?:(?:the|his|her|their|its)\s+)?$")
+JOINT_VERBS = re.compile(r"^(?:met|meets|meet|meeting|signed|signs|sign|forged|forges|held|holds|"
+                         r"discussed|discusses|agreed|normalized|normalised|restored|exchanged|"
+                         r"exchanging|exchange|clashed|clash|summit|call|conversation|"
+                         r"consultations|" + "|".join(sorted(CONVERSE)) + r")$")
+_WITH = r"\bwith\s+(?:(?:the|his|her|their|its)\s+)?"
+WITH_END = re.compile(_WITH + "$")
 # Talks with a partner, whatever verb leads to them: "Rubio led hours of talks with Ukrainian
 # officials", "Sullivan speaking by phone Sunday with his Israeli counterpart". The partner
 # is the actor right after.
 WITH_PARTNER = re.compile(r"\b(?P<noun>talks|talked|talking|spoke|speaking|meeting|summit|call|"
-                          r"conversation|consultations)\b[^,;.\"]{0,30}?\bwith\s+"
-                          r"(?:(?:the|his|her|their|its)\s+)?")
+                          r"conversation|consultations)\b[^,;.\"]{0,30}?" + _WITH)
 # Verbs whose object is the target and whose complement only says what about: "accuse X of ...".
 OBJECT_VERBS = re.compile(r"^(?:accused|accuses|accuse|urged|urges|urge|called on|calls on|"
                           r"blamed|blames|thanked|thanks|congratulated|asked|invited|"

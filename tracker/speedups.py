@@ -39,12 +39,8 @@ def _digest(source: bytes) -> str:
 
 def compiled_path(module: str) -> Path:
     """Where the compiled copy of ``tracker.<module>``'s current source is (or would be)."""
-    return COMPILED_DIR / f"{module}-{_digest((PACKAGE_DIR / f'{module}.py').read_bytes())}{_SUFFIX}"
-
-
-def is_compiled(module) -> bool:
-    """Whether an imported module is a compiled copy (not the Python source)."""
-    return not str(getattr(module, "__file__", "")).endswith(".py")
+    source = (PACKAGE_DIR / f"{module}.py").read_bytes()
+    return COMPILED_DIR / f"{module}-{_digest(source)}{_SUFFIX}"
 
 
 class _Finder(importlib.abc.MetaPathFinder):
