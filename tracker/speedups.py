@@ -93,7 +93,6 @@ def build(modules=MODULES) -> list[Path]:
     missing = toolchain_missing()
     if missing:
         raise TrackerError(f"{missing} (extraction runs as plain Python meanwhile).")
-    written = []
     with tempfile.TemporaryDirectory() as tmp:
         # Compiled inside a package named like ours, so that the compiled module is
         # "tracker.extract" (its classes pickle and unpickle under that name).
@@ -112,16 +111,25 @@ def build(modules=MODULES) -> list[Path]:
         if run.returncode != 0:
             last = (run.stderr.strip() or run.stdout.strip() or "no output").splitlines()[-1]
             raise TrackerError(f"compiling {', '.join(modules)} failed: {last}")
-        COMPILED_DIR.mkdir(exist_ok=True)
-        for module in modules:
-            built = package / f"{module}{_SUFFIX}"
-            if not built.is_file():
-                raise TrackerError(f"compiling {module} wrote no {built.name}; run "
-                                   f"cythonize -i tracker/{module}.py by hand to see why.")
-            for old in COMPILED_DIR.glob(f"{module}-*{_SUFFIX}"):
-                old.unlink()
-            target = COMPILED_DIR / f"{module}-{_digest(sources[module])}{_SUFFIX}"
-            shutil.copyfile(built, target.with_suffix(".tmp"))
-            os.replace(target.with_suffix(".tmp"), target)  # (atomic: no half-written module)
-            written.append(target)
+        try:
+            COMPILED_DIR.mkdir(exist_ok=True)
+            written = [_install(package, module, sources[module]) for module in modules]
+        except OSError as exc:
+            raise TrackerError(f"{COMPILED_DIR}: cannot write the compiled modules "
+                               f"({exc.strerror}); run `tracker compile` as a user who can "
+                               "write the package folder.") from exc
     return written
+
+
+def _install(package: Path, module: str, source: bytes) -> Path:
+    """Move one freshly built module into ``_compiled/`` under its source's digest."""
+    built = package / f"{module}{_SUFFIX}"
+    if not built.is_file():
+        raise TrackerError(f"compiling {module} wrote no {built.name}; run "
+                           f"cythonize -i tracker/{module}.py by hand to see why.")
+    for old in COMPILED_DIR.glob(f"{module}-*{_SUFFIX}"):
+        old.unlink()
+    target = COMPILED_DIR / f"{module}-{_digest(source)}{_SUFFIX}"
+    shutil.copyfile(built, target.with_suffix(".tmp"))
+    os.replace(target.with_suffix(".tmp"), target)  # (atomic: no half-written module)
+    return target
