@@ -242,6 +242,13 @@ def test_nonstate_speakers_only_on_request():
     ("Seoul's proposal was rejected by Pyongyang.", {("PRK", "KOR")}),
     ("A group headquartered in Copenhagen was sanctioned by Beijing.", set()),
     ("The envoy of Italy was credited with taking Albania into NATO.", set()),
+    # Joined subjects acting on their bond act toward each other.
+    ("India and Mauritius have upgraded their ties.", {("IND", "MUS"), ("MUS", "IND")}),
+    ("India and Japan criticized their rivals.", set()),
+    # "analysts say" frames only what follows a dash or a semicolon before it.
+    ("India and Mauritius have upgraded their ties — a move analysts say is aimed at China.",
+     {("IND", "MUS"), ("MUS", "IND")}),
+    ("Russia will attack Ukraine again, analysts say.", set()),
     # A place or a topic joined to one is one too.
     ("Japan condemned the wars in Ukraine and Gaza, and the attacks in Iraq and Syria.", set()),
     ("China sent aid to Laos and Cambodia.", {("CHN", "LAO"), ("CHN", "KHM")}),

@@ -324,6 +324,11 @@ SPEAKER_REF = re.compile(r"\b(?:[Ww]e|I|[Oo]ur (?:country|government|nation|dele
 _PAIR_NOUNS = (r"(?:countries|nations|sides|governments|neighbou?rs|leaders|allies|partners|"
                r"presidents|capitals|foreign ministers|ministers)")
 PAIR_REF = re.compile(rf"\b(?:the two {_PAIR_NOUNS}|both {_PAIR_NOUNS})\b", re.I)
+# Joined subjects acting on their bond act toward each other: "India and Mauritius have
+# upgraded their ties", "both countries withdrew their ambassadors".
+THEIR_BOND = re.compile(r"\s+(?:\w+\s+){0,2}?their\s+(?:[\w-]+\s+){0,2}?(?:ties|relations|"
+                        r"relationship|cooperation|partnership|alliance|ambassadors|envoys|"
+                        r"dialogue|talks|differences|dispute)\b")
 # A dependent territory after these is what states dispute, not a party: "handing
 # sovereignty of the Chagos Islands to Mauritius", "give up the Chagos Islands".
 TERRITORY_TOPIC = re.compile(
@@ -851,10 +856,17 @@ class Extractor:
         if not ctx.speaker and s.rstrip('"\' )').endswith("?"):
             # A question asserts nothing: "How concerned are you about ties between A and B?"
             return []
-        if not self.include_nonstate and not ctx.speaker and _may_hold(s, _NONSTATE_KEYS) \
-                and NONSTATE_SAYS.search(s):
-            # ", analysts say": the whole sentence is a non-state speaker's claim.
-            return []
+        framed = NONSTATE_SAYS.search(s) if not self.include_nonstate and not ctx.speaker \
+            and _may_hold(s, _NONSTATE_KEYS) else None
+        if framed:
+            # ", analysts say": the sentence is a non-state speaker's claim, from the dash or
+            # semicolon before it if there is one ("... upgraded their ties — a move analysts
+            # say ..."), else whole.
+            cut = max(s.rfind("\u2014", 0, framed.start()), s.rfind(" - ", 0, framed.start()),
+                      s.rfind(";", 0, framed.start()))
+            actors = [a for a in actors if a.end <= cut]
+            if not actors:
+                return []
         countries = {a.iso3 for a in actors}
         if ctx.speaker is None and len(countries) < 2 and not any(
                 a.resolved == "pair" for a in actors):
@@ -924,7 +936,9 @@ class Extractor:
                 # In a speech every sentence is the speaker's, unless a state is its subject.
                 subjects = [_implicit_speaker(ctx.speaker, c0)]
                 rule = "speech:speaker"
-            joint = bool(verb and JOINT_VERBS.match(verb))
+            joint = bool(verb and JOINT_VERBS.match(verb)) or (
+                len(subjects) > 1 and verb is not None and "their" in s[c0:c1]
+                and THEIR_BOND.match(s, c0 + max(s[c0:c1].find(verb), 0) + len(verb)))
             verb_at = c0 + max(s[c0:c1].find(verb), 0) if verb else c0
             # "refused to meet Greece" is not mutual.
             one_sided = bool(joint and NOT_MUTUAL.search(s[c0:verb_at]))
