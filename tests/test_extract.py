@@ -249,6 +249,12 @@ def test_nonstate_speakers_only_on_request():
     ("India and Mauritius have upgraded their ties — a move analysts say is aimed at China.",
      {("IND", "MUS"), ("MUS", "IND")}),
     ("Russia will attack Ukraine again, analysts say.", set()),
+    ("Turkey is looking to reset relations with Egypt in a move analysts say is overdue.",
+     {("TUR", "EGY")}),
+    # Subjects joined against a third are on one side; joined alone, they face each other.
+    ("France, along with Egypt, faced off against Turkey in Libya.",
+     {("FRA", "TUR"), ("TUR", "FRA"), ("EGY", "TUR"), ("TUR", "EGY")}),
+    ("India and China clashed on the border.", {("IND", "CHN"), ("CHN", "IND")}),
     # A place or a topic joined to one is one too.
     ("Japan condemned the wars in Ukraine and Gaza, and the attacks in Iraq and Syria.", set()),
     ("China sent aid to Laos and Cambodia.", {("CHN", "LAO"), ("CHN", "KHM")}),

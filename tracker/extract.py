@@ -153,7 +153,8 @@ ACTION = (r"visited|visits|visit|met|meets|meet|summoned|summons|summon|sanction
           r"travel to|travels to|traveled to|travelled to|traveling to|travelling to|flew to|"
           r"flies to|hand over|handed over|hands over|ceded|cede|cedes|transferred|"
           r"finalized|finalised|finalize|finalise|paid a visit to|pays a visit to|"
-          r"paid an official visit to|paid a state visit to|made a visit to")
+          r"paid an official visit to|paid a state visit to|made a visit to|faced off|faces off|"
+          r"face off")
 
 
 SPEECH_WORDS = frozenset(SPEECH.split("|"))
@@ -214,7 +215,11 @@ CONVERSE = frozenset(("spoke", "speaks", "speak", "speaking", "talked", "talks",
 JOINT_VERBS = re.compile(r"^(?:met|meets|meet|meeting|signed|signs|sign|forged|forges|held|holds|"
                          r"discussed|discusses|agreed|normalized|normalised|restored|exchanged|"
                          r"exchanging|exchange|clashed|clash|summit|call|conversation|"
-                         r"consultations|" + "|".join(sorted(CONVERSE)) + r")$")
+                         r"consultations|faced off|faces off|face off|" +
+                         "|".join(sorted(CONVERSE)) + r")$")
+# Joint verbs whose joined subjects are on one side when the verb has a counterpart.
+SIDE_BY_SIDE = frozenset(("faced off", "faces off", "face off", "clashed", "clash", "sparred",
+                          "feuded"))
 _WITH = r"\bwith\s+(?:(?:the|his|her|their|its)\s+)?"
 WITH_END = re.compile(_WITH + "$")
 # Talks with a partner, whatever verb leads to them: "Rubio led hours of talks with Ukrainian
@@ -859,11 +864,11 @@ class Extractor:
         framed = NONSTATE_SAYS.search(s) if not self.include_nonstate and not ctx.speaker \
             and _may_hold(s, _NONSTATE_KEYS) else None
         if framed:
-            # ", analysts say": the sentence is a non-state speaker's claim, from the dash or
-            # semicolon before it if there is one ("... upgraded their ties — a move analysts
-            # say ..."), else whole.
+            # ", analysts say": the sentence is a non-state speaker's claim, from the dash,
+            # semicolon or "a move" before it if there is one ("... upgraded their ties — a
+            # move analysts say ..."), else whole.
             cut = max(s.rfind("\u2014", 0, framed.start()), s.rfind(" - ", 0, framed.start()),
-                      s.rfind(";", 0, framed.start()))
+                      s.rfind(";", 0, framed.start()), s.rfind(" a move ", 0, framed.start()))
             actors = [a for a in actors if a.end <= cut]
             if not actors:
                 return []
@@ -960,8 +965,10 @@ class Extractor:
                     if mutual:
                         results.append((group[0], [src], (c0, c1),
                                         rule.replace(":", ":joint-", 1)))
-                if joint and len(subjects) > 1:
+                if joint and len(subjects) > 1 and not (by_country and verb in SIDE_BY_SIDE):
                     # "A and B signed an agreement": both directions between the subjects.
+                    # (Not when they stand together against a third: "France, along with
+                    # Egypt, faced off against Turkey".)
                     for other in subjects:
                         if other.iso3 != src.iso3:
                             results.append((src, [other], (c0, c1),
