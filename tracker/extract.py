@@ -212,14 +212,13 @@ IRREGULAR_PP = {"struck", "hit", "sent", "held", "shot down", "cut", "met", "tol
 # North Korea").
 CONVERSE = frozenset(("spoke", "speaks", "speak", "speaking", "talked", "talks", "talk", "talking",
                       "disagreed", "disagree", "disagrees", "sparred", "feuded"))
-JOINT_VERBS = re.compile(r"^(?:met|meets|meet|meeting|signed|signs|sign|forged|forges|held|holds|"
-                         r"discussed|discusses|agreed|normalized|normalised|restored|exchanged|"
-                         r"exchanging|exchange|clashed|clash|summit|call|conversation|"
-                         r"consultations|faced off|faces off|face off|" +
-                         "|".join(sorted(CONVERSE)) + r")$")
 # Joint verbs whose joined subjects are on one side when the verb has a counterpart.
 SIDE_BY_SIDE = frozenset(("faced off", "faces off", "face off", "clashed", "clash", "sparred",
                           "feuded"))
+JOINT_VERBS = re.compile(r"^(?:met|meets|meet|meeting|signed|signs|sign|forged|forges|held|holds|"
+                         r"discussed|discusses|agreed|normalized|normalised|restored|exchanged|"
+                         r"exchanging|exchange|summit|call|conversation|consultations|" +
+                         "|".join(sorted(CONVERSE | SIDE_BY_SIDE)) + r")$")
 _WITH = r"\bwith\s+(?:(?:the|his|her|their|its)\s+)?"
 WITH_END = re.compile(_WITH + "$")
 # Talks with a partner, whatever verb leads to them: "Rubio led hours of talks with Ukrainian
@@ -941,10 +940,10 @@ class Extractor:
                 # In a speech every sentence is the speaker's, unless a state is its subject.
                 subjects = [_implicit_speaker(ctx.speaker, c0)]
                 rule = "speech:speaker"
+            verb_at = c0 + max(s[c0:c1].find(verb), 0) if verb else c0
             joint = bool(verb and JOINT_VERBS.match(verb)) or (
                 len(subjects) > 1 and verb is not None and "their" in s[c0:c1]
-                and THEIR_BOND.match(s, c0 + max(s[c0:c1].find(verb), 0) + len(verb)))
-            verb_at = c0 + max(s[c0:c1].find(verb), 0) if verb else c0
+                and THEIR_BOND.match(s, verb_at + len(verb)))
             # "refused to meet Greece" is not mutual.
             one_sided = bool(joint and NOT_MUTUAL.search(s[c0:verb_at]))
             found_before = len(results)
