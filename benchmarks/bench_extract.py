@@ -7,8 +7,8 @@ processes, statements/s of tone scoring (batched, sorted by length, all threads)
 ratios. Where the extraction modules run compiled (``tracker compile``), the compiled and the
 plain Python modules are also timed against each other in one process each: two identical
 subprocesses kept for the whole run and driven in the same turns (so that neither shares a
-process with torch). The functions are timed in turns, ``--repeat`` rounds, and compared two ways: the medians
-of each, and each round's own ratio (median and range over rounds). On a shared machine the
+process with torch). All are timed in turns, ``--repeat`` rounds, and compared two ways: the
+medians of each, and each round's own ratio (median and range over rounds). On a shared machine the
 speed of each drifts by tens of percent between minutes. The issue's budget: extraction at
 least 10x faster than scoring per statement, on the same cores.
 """
@@ -51,7 +51,11 @@ for _ in sys.stdin:
 
 
 class _Child:
+    """One-process extraction in a subprocess; ``rounds`` keeps its own (seconds, statements)
+    of each call, which leave out the pipe's round trip."""
+
     def __init__(self, copies: int, modules: str) -> None:
+        self.rounds: list[tuple[float, int]] = []
         env = {k: v for k, v in os.environ.items() if k != "TRACKER_PURE_PYTHON"}
         if modules == "python":
             env["TRACKER_PURE_PYTHON"] = "1"
@@ -59,11 +63,12 @@ class _Child:
             [sys.executable, "-c", _CHILD, str(VOA), str(copies), modules], text=True,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
 
-    def __call__(self) -> tuple[float, int]:
+    def __call__(self) -> int:
         self.proc.stdin.write("go\n")
         self.proc.stdin.flush()
         secs, n = self.proc.stdout.readline().split()
-        return float(secs), int(n)
+        self.rounds.append((float(secs), int(n)))
+        return int(n)
 
     def close(self) -> None:
         self.proc.stdin.close()
@@ -80,8 +85,6 @@ def _interleaved(fns: dict, repeat: int) -> tuple[dict, dict]:
             t = time.perf_counter()
             out[k] = fn()
             times[k].append(time.perf_counter() - t)
-            if isinstance(fn, _Child):
-                times.setdefault(k + "_own", []).append(out[k])  # (its own timing)
     return times, out
 
 
@@ -121,7 +124,7 @@ def main() -> None:
     if compiled:
         fns["child compiled"].close()
         fns["child python"].close()
-        own = {k: times.pop(k + "_own") for k in ("child compiled", "child python")}
+        own = {k: fns[k].rounds for k in ("child compiled", "child python")}
     one_s, par_s, score_s = (statistics.median(times[k]) for k in ("one", "par", "score"))
     statements = out["one"]
     assert len(out["par"]) == len(statements)
