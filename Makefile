@@ -7,7 +7,7 @@ PYTHON ?= python3
 
 .PHONY: setup run test bench clean
 
-setup: $(VENV)/.installed $(VENV)/.compiled
+setup: $(VENV)/.installed
 
 # torch is pinned to the CPU wheel (2.13.0) and kept as a constraint for everything else,
 # so no dependency can pull a multi-GB CUDA build.
@@ -15,14 +15,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -c constraints.txt -e '.[test,speed]'
-	touch $@
-
-# Extraction's rule modules compiled with Cython (same statements, faster); rebuilt when they
-# change, and never used stale meanwhile (tracker/speedups.py). Without a C compiler: a note,
-# and extraction runs as plain Python.
-$(VENV)/.compiled: $(VENV)/.installed tracker/extract.py tracker/actors.py
-	$(VENV)/bin/tracker compile --optional
+	$(PY) -m pip install -q -c constraints.txt -e '.[test]'
 	touch $@
 
 run: setup

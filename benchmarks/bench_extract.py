@@ -4,11 +4,8 @@
 
 Prints sentences/s and statements/s of extraction in one process and spread over ``--workers``
 processes, statements/s of tone scoring (batched, sorted by length, all threads), and the
-ratios. Where the extraction modules run compiled (``tracker compile``), the compiled and the
-plain Python modules are also timed against each other in one process each: two identical
-subprocesses kept for the whole run and driven in the same turns (so that neither shares a
-process with torch). All are timed in turns, ``--repeat`` rounds, and compared two ways: the
-medians of each, and each round's own ratio (median and range over rounds). On a shared machine the
+ratios. All are timed in turns, ``--repeat`` rounds, and compared two ways: the medians of each,
+and each round's own ratio (median and range over rounds). On a shared machine the
 speed of each drifts by tens of percent between minutes. The issue's budget: extraction at
 least 10x faster than scoring per statement, on the same cores.
 """
@@ -17,62 +14,14 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-import tracker.extract
 from tracker.extract import Extractor, split_sentences
 from tracker.ingest import read_articles
-from tracker.score import ToneInput, ToneModel
+from tracker.tone import ToneInput, ToneModel
 
 VOA = Path(__file__).resolve().parents[2] / "shared" / "data" / "voa" / "voa_stories.jsonl"
-
-
-# One-process extraction in a subprocess: waits for a line on stdin, extracts all items, and
-# answers with its own timing (seconds, statements). Checks which modules it runs.
-_CHILD = r"""
-import sys, time
-from pathlib import Path
-import tracker.extract
-from tracker.extract import Extractor
-from tracker.ingest import read_articles
-assert tracker.extract.__file__.endswith(".py") == (sys.argv[3] == "python")
-articles = list(read_articles([Path(sys.argv[1])]))
-items = [(f"{a.id}#{k}", a.text, a.published) for k in range(int(sys.argv[2])) for a in articles]
-extractor = Extractor()
-extractor.extract("warm-up", articles[0].text, articles[0].published)
-for _ in sys.stdin:
-    t = time.perf_counter()
-    n = sum(len(r.statements) for _, r in extractor.analyse_many(items, workers=1))
-    print(time.perf_counter() - t, n, flush=True)
-"""
-
-
-class _Child:
-    """One-process extraction in a subprocess; ``rounds`` keeps its own (seconds, statements)
-    of each call, which leave out the pipe's round trip."""
-
-    def __init__(self, copies: int, modules: str) -> None:
-        self.rounds: list[tuple[float, int]] = []
-        env = {k: v for k, v in os.environ.items() if k != "TRACKER_PURE_PYTHON"}
-        if modules == "python":
-            env["TRACKER_PURE_PYTHON"] = "1"
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", _CHILD, str(VOA), str(copies), modules], text=True,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
-
-    def __call__(self) -> int:
-        self.proc.stdin.write("go\n")
-        self.proc.stdin.flush()
-        secs, n = self.proc.stdout.readline().split()
-        self.rounds.append((float(secs), int(n)))
-        return int(n)
-
-    def close(self) -> None:
-        self.proc.stdin.close()
-        self.proc.wait()
 
 
 def _interleaved(fns: dict, repeat: int) -> tuple[dict, dict]:
@@ -116,15 +65,7 @@ def main() -> None:
     model.predict(inputs[:32])
     fns = {"one": lambda: run(1), "par": lambda: run(args.workers),
            "score": lambda: model.predict(inputs, batch_size=64)}
-    compiled = not tracker.extract.__file__.endswith(".py")
-    if compiled:
-        fns["child compiled"] = _Child(args.copies, "compiled")
-        fns["child python"] = _Child(args.copies, "python")
     times, out = _interleaved(fns, args.repeat)
-    if compiled:
-        fns["child compiled"].close()
-        fns["child python"].close()
-        own = {k: fns[k].rounds for k in ("child compiled", "child python")}
     one_s, par_s, score_s = (statistics.median(times[k]) for k in ("one", "par", "score"))
     statements = out["one"]
     assert len(out["par"]) == len(statements)
@@ -132,18 +73,6 @@ def main() -> None:
 
     n = len(statements)
     print(f"VOA x{args.copies}: {len(items)} articles, {n_sentences} sentences, {n} statements")
-    print("extraction modules: " + ("compiled (tracker compile)" if compiled else
-                                    "plain Python (not compiled)"))
-    if compiled:
-        assert all(m == n for rounds in own.values() for _, m in rounds)
-        c_rounds, p_rounds = ([secs for secs, _ in own[k]] for k in ("child compiled",
-                                                                        "child python"))
-        c_s, p_s = statistics.median(c_rounds), statistics.median(p_rounds)
-        per_round = sorted(p / c for p, c in zip(p_rounds, c_rounds))
-        print(f"{'1 process, subprocesses':<24} compiled {c_s:.3f} s, plain Python {p_s:.3f} s "
-              f"(medians of {args.repeat}): compiled is {p_s / c_s:.2f}x faster (per round: "
-              f"median {statistics.median(per_round):.2f}x, {per_round[0]:.2f}x to "
-              f"{per_round[-1]:.2f}x)")
     for label, secs in (("extract, 1 process", one_s), (f"extract, {args.workers} processes",
                                                           par_s)):
         print(f"{label:<24} {secs:.3f} s (median of {args.repeat}) = "

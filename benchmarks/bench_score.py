@@ -20,7 +20,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from tracker.score import ToneInput, ToneModel  # noqa: E402
+from tracker.tone import ToneInput, ToneModel  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "voa" / "voa_stories.jsonl"
 
@@ -68,7 +68,7 @@ def main() -> None:
         batched = rate(lambda: model.predict(inputs, batch_size=64), len(inputs))
         rows.append(("bf16 autocast" if bf16 == "1" else "fp32", single, batched))
     n_tok = sum(len(t.split()) for t in texts) / len(texts)
-    from tracker.model import n_threads
+    from tracker.tone.encoder import n_threads
 
     load = os.getloadavg()[0]
     print(f"{len(texts)} VOA sentences, {n_tok:.1f} words on average, model "

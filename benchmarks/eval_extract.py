@@ -52,10 +52,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tracker.actors import (Gazetteer, country3, parse_petr_actors,  # noqa: E402
-                            petr_tables)
+from tracker.extract.actors import Gazetteer  # noqa: E402
+from tracker.extract.petrarch import country3, parse_petr_actors, petr_tables  # noqa: E402
 from tracker.extract import Extractor  # noqa: E402
-from tracker.gold import VOA_DYADS, load_gold  # noqa: E402
+from tracker.lab.gold import VOA_DYADS, load_gold  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SEED = ROOT / "seeds" / "000_38975f3c750645bc.txt"
@@ -261,7 +261,7 @@ def write_tsv(path: Path, columns, rows) -> Path:
 
 
 def petr_gazetteer(data: Path, tmp: Path) -> tuple[Gazetteer, dict]:
-    from tracker.actors import COUNTRY_COLUMNS, OFFICIAL_COLUMNS
+    from tracker.extract.actors import COUNTRY_COLUMNS, OFFICIAL_COLUMNS
 
     text = (data / "petrarch2" / "dictionaries" / "PETR.Validate.actors.txt").read_text(
         "utf-8", errors="replace")
@@ -400,7 +400,8 @@ def run_unscon(data: Path):
             "n_statements": sum(len(s) for s in sts)}
 
 
-GOLD_VOA = VOA_DYADS  # one row per sentence: ids, offsets, ``dyads``, ``uncertain``; no text
+GOLD_DIR = ROOT / "benchmarks" / "gold"
+GOLD_VOA = GOLD_DIR / VOA_DYADS  # one row per sentence: ids, offsets, ``dyads``, ``uncertain``; no text
 
 
 def voa_gold_sets(rows: list[dict]) -> tuple[list[set[Pair]], list[set[Pair]]]:
@@ -410,13 +411,13 @@ def voa_gold_sets(rows: list[dict]) -> tuple[list[set[Pair]], list[set[Pair]]]:
     return gold, unsure
 
 
-def run_voa_gold(data: Path, path: Path = GOLD_VOA, part: str = "all") -> Run:
+def run_voa_gold(data: Path, gold_dir: Path = GOLD_DIR, part: str = "all") -> Run:
     """Whole articles extracted (context matters), compared sentence by sentence.
 
     ``part``: "dev" (rows whose errors the team has read and may change rules for), "test"
     (rows whose errors are never printed: only their totals) or "all".
     """
-    gold_set = load_gold(data, part, path)
+    gold_set = load_gold(data, gold_dir, part)
     rows, articles = gold_set.rows, gold_set.articles
     keep = set(r["article_id"] for r in rows)
     ex = Extractor()
@@ -435,7 +436,7 @@ def run_voa_gold(data: Path, path: Path = GOLD_VOA, part: str = "all") -> Run:
         texts.append(r["text"])
         found = by_sentence.get((r["article_id"], r["sentence_index"]), [])
         if found and (found[0].sentence_start, found[0].sentence_end) != (r["start"], r["end"]):
-            raise SystemExit(f"{path}: sentence {r['article_id']}/{r['sentence_index']} no "
+            raise SystemExit(f"{gold_dir}: sentence {r['article_id']}/{r['sentence_index']} no "
                              "longer matches the sentence splitter; re-annotate or re-align.")
         sts.append(found)
     gold, unsure = voa_gold_sets(rows)

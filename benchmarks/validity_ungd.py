@@ -3,7 +3,7 @@
 For every General Debate speech of the chosen years (default 2010-2019) the tracker's own stages
 run unchanged: ``tracker.ingest.read_articles`` reads them (from a temporary JSONL written at run
 time, outside the repository), ``tracker.extract.Extractor`` extracts statements,
-``tracker.score.ToneModel.load().predict`` scores them in batches and
+``tracker.tone.ToneModel.load().predict`` scores them in batches and
 ``tracker.index.RelationshipIndex(period="Y")`` gives one undirected index value per country pair
 and year. The index is then compared, pair-year by pair-year, with how often the two countries
 voted the same way in the UN General Assembly that session.
@@ -247,12 +247,11 @@ def _read_tone_cache(path: Path) -> dict[str, tuple[float, str, float]]:
 def score_model(frame: pd.DataFrame, cache: Path, batch_size: int = 64,
                 chunk: int = 512, log=print) -> tuple[pd.DataFrame, str]:
     """``tone, label, confidence`` of our tone model for each row (cache-backed, chunked), and
-    the model's id (:func:`tracker.pipeline.model_identity`)."""
-    from tracker.pipeline import model_identity
-    from tracker.score import ToneInput, ToneModel
+    the model's id (:attr:`tracker.tone.ToneModel.identity`)."""
+    from tracker.tone import ToneInput, ToneModel
 
     model = ToneModel.load()
-    model_id = model_identity(model)
+    model_id = model.identity
     path = cache / f"tones-{model_id}.csv"
     known = _read_tone_cache(path)
     keys = tone_keys(frame, model_id)
@@ -564,7 +563,7 @@ def main(argv=None) -> dict:
     log = lambda *a: print(*a, flush=True)  # noqa: E731
     seconds: dict[str, float] = {}
 
-    from tracker.actors import Gazetteer
+    from tracker.extract.actors import Gazetteer
     from tracker.errors import TrackerError
     from tracker.extract import Extractor
     from tracker.index import RelationshipIndex

@@ -34,7 +34,7 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def tone_model():
     """The shipped tone model with its real encoder, loaded once per session."""
-    from tracker.score import ToneModel
+    from tracker.tone import ToneModel
 
     return ToneModel.load()
 

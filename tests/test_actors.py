@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from tracker.actors import DATA_DIR, Gazetteer
+from tracker.extract.actors import DATA_DIR, Gazetteer
 from tracker.errors import TrackerError
 
 

@@ -12,7 +12,7 @@ from tracker.cli import app
 
 runner = CliRunner()
 COMMANDS = [["run"], ["export", "statements"], ["export", "index"], ["tone"], ["extract"],
-            ["compare"], ["report"], ["train"], ["evaluate"], ["compile"]]
+            ["compare"], ["report"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
@@ -191,13 +191,3 @@ def test_extract_speech_mode_and_bad_speaker(tmp_path):
     assert [(r["source"], r["target"]) for r in rows] == [("FRA", "RUS")]
     src.write_text(json.dumps({"speaker": "France", "text": "We condemn Russia."}) + "\n")
     one_line_error(runner.invoke(app, ["extract", "--input", str(src)]), "in.jsonl:1", "speaker")
-
-
-def test_compile_without_a_tool_chain(monkeypatch):
-    from tracker import speedups
-
-    monkeypatch.setattr(speedups, "toolchain_missing", lambda: "Cython is not installed: pip "
-                                                               "install 'cython>=3'")
-    one_line_error(runner.invoke(app, ["compile"]), "Cython", "plain Python")
-    result = runner.invoke(app, ["compile", "--optional"])
-    assert result.exit_code == 0 and "not compiled" in result.output

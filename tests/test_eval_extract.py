@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker.actors import petr_surface_forms
-from tracker.gold import VOA_DYADS, read_rows
+from tracker.extract.petrarch import petr_surface_forms
+from tracker.lab.gold import VOA_DYADS, read_rows
 
 _PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "eval_extract.py"
 _spec = importlib.util.spec_from_file_location("eval_extract", _PATH)
@@ -146,7 +146,7 @@ def test_petr_gold_first_three_letters():
 
 
 def test_petr_tables_load_as_gazetteer(tmp_path):
-    from tracker.actors import COUNTRY_COLUMNS, OFFICIAL_COLUMNS, Gazetteer
+    from tracker.extract.actors import COUNTRY_COLUMNS, OFFICIAL_COLUMNS, Gazetteer
 
     entries = ev.parse_petr_actors("ARNOR [ARN]\nGONDOR [GON]\nGOLLUM\n\t[HOB <950601]\n")
     countries, officials, _ = ev.petr_tables(entries)
@@ -162,7 +162,7 @@ def test_voa_gold_rows_match_the_sentence_splitter(shared_data):
     from tracker.extract import split_sentences
     from tracker.ingest import read_articles
 
-    rows = read_rows(VOA_DYADS)
+    rows = read_rows(ev.GOLD_DIR / VOA_DYADS)
     articles = {a.id: a for a in read_articles([shared_data / "voa" / "voa_stories.jsonl"])}
     by_article = {}
     for r in rows:

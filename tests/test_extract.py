@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import types
 
 import pytest
 
@@ -332,7 +333,7 @@ def test_story_pair_gives_the_implied_target():
 def test_substring_gates_never_hide_a_match(shared_data):
     # Each cheap substring test before a regex must hold wherever the regex matches, or rules
     # would silently stop firing when a word list grows.
-    from tracker import extract as E
+    E = _internals()
 
     gates = [(E.TITLED, E._TITLE_KEYS, str), (E.INSTITUTION, E._INSTITUTION_KEYS, str),
              (E.SIDE_REF, ("the South", "the North"), str), (E.PAIR_REF, E._PAIR_KEYS, str),
@@ -375,7 +376,7 @@ def test_quotation_over_sentences_takes_the_speaker_named_at_its_close():
 
 
 def test_word_helpers_match_only_whole_words():
-    from tracker import extract as E
+    E = _internals()
 
     # A family name as a whole word: no letter, digit, underscore or hyphen beside it.
     s = "Kim met Kimberly; Kim-led talks, ex-Kim, Kim_2 and Kim."
@@ -398,17 +399,24 @@ def test_long_words_before_a_full_stop_end_sentences():
 
 
 def test_pronouns_are_whole_words_he_and_she():
-    from tracker import extract as E
+    E = _internals()
 
     s = "she said. She, He; ashe she-wolf Shell shed he's x-he Hehe SHE sHe he"
     assert [s[a:b] for a, b in E._pronouns(s)] == ["she", "She", "He", "she", "he", "he", "he"]
 
 
 def test_speech_verbs_after_any_whitespace():
-    from tracker import extract as E
+    E = _internals()
 
     # A plain-space sentence takes the fast pattern; other whitespace the general one.
     for s in ("Kim said it, unsaid, told.", "Kim\tsaid it,\xa0told\nus; Kim-said"):
         expected = [(v.start(), v.end(), v.group()) for v in E.SAYS_VERB.finditer(s)
                     if v.start() and s[v.start() - 1].isspace()]
         assert E._speech_verbs(s) == expected and len(expected) == 2
+
+
+def _internals():
+    """The extraction package's word lists and grammar helpers, in one namespace."""
+    from tracker.extract import grammar, lexicon
+
+    return types.SimpleNamespace(**{**vars(lexicon), **vars(grammar)})

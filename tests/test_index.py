@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 from sklearn.base import clone
 
 from tracker.errors import TrackerError
-from tracker.index import PERIODS, RelationshipIndex, find_alerts, period_label
+from tracker.alerts import find_alerts
+from tracker.index import RelationshipIndex
+from tracker.periods import PERIODS, period_label
 
 COUNTRIES = ["CHN", "RUS", "UKR", "USA"]
 FAST = settings(max_examples=30, deadline=None)

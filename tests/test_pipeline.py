@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from pathlib import Path
 
 import pytest
 
 from tracker import pipeline
 from tracker.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +41,7 @@ def test_seed_end_to_end(seed_run):
 
 def test_second_run_does_no_work(seed_run, tone_model):
     db, out, _ = seed_run
-    again = pipeline.run([pipeline.SEEDS], db=db, out=out, model=tone_model)
+    again = pipeline.run([ROOT / "seeds"], db=db, out=out, model=tone_model)
     assert (again.articles_added, again.articles_known) == (0, 1)
     assert (again.articles_extracted, again.statements_scored) == (0, 0)
     assert again.reports_reused
@@ -55,7 +58,7 @@ def test_interrupted_scoring_resumes(tmp_path, tone_model, seed_path):
         pass
 
     class FailsAfterFirstChunk:
-        config, coef, intercept = tone_model.config, tone_model.coef, tone_model.intercept
+        identity = tone_model.identity
         calls = 0
 
         def predict(self, inputs, batch_size=64):

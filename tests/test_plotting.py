@@ -25,7 +25,7 @@ def pyplot():
 
 def _index(rows, directed=False):
     period = [r[0] for r in rows]
-    from tracker.index import period_label
+    from tracker.periods import period_label
 
     weeks = pd.to_datetime([pd.Timestamp.fromisocalendar(int(p[:4]), int(p[6:]), 1) for p in period])
     labels, starts = period_label(weeks, "W")

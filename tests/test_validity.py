@@ -100,7 +100,7 @@ class _Extractor:
 
 
 def test_speech_mode_attributes_mentions_to_the_speaker(validity):
-    from tracker.actors import Gazetteer
+    from tracker.extract.actors import Gazetteer
     from tracker.extract import Statement, split_sentences
 
     text = ("We thank Japan and Brazil for their support. Russia attacked Ukraine. "
@@ -122,7 +122,7 @@ def test_speech_mode_attributes_mentions_to_the_speaker(validity):
 
 
 def test_filtered_mode_drops_treaties_and_venues(validity):
-    from tracker.actors import Gazetteer
+    from tracker.extract.actors import Gazetteer
 
     text = ("We are bound by the Paris Climate Change Agreement. The summit was held in Nairobi. "
             "We thank Japan.")

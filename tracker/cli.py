@@ -28,7 +28,7 @@ ACTORS = typer.Option(None, "--actors", help="Extra actor file (countries/offici
                                              "PETRARCH dictionary); repeatable.")
 
 
-def _friendly(fn):
+def friendly(fn):
     """Turn library errors into one line and exit status 2."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -88,8 +88,17 @@ def _write_frame(frame, fmt: str, output: Optional[Path], formats: tuple[str, ..
                 out.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
 
 
+def _seeds() -> Path:
+    """The default input of ``tracker run``: the ``seeds/`` folder of the current directory."""
+    seeds = Path("seeds")
+    if not seeds.is_dir():
+        raise TrackerError("no PATH given and no seeds/ folder in the current directory; pass "
+                           "the files or folders to read.")
+    return seeds
+
+
 @app.command()
-@_friendly
+@friendly
 def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default: seeds/)."),
         db: Path = DB,
         out: Path = typer.Option("out", "--out", help="Folder for the weekly reports."),
@@ -101,7 +110,7 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
     from tracker.pipeline import make_extractor
     from tracker.pipeline import run as run_pipeline
 
-    summary = run_pipeline(paths or None, db=db, out=out, date=date,
+    summary = run_pipeline(paths or [_seeds()], db=db, out=out, date=date,
                            extractor=make_extractor(actors or ()))
     for line in summary.lines():
         typer.echo(line)
@@ -111,7 +120,7 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
 
 
 @export_app.command("statements")
-@_friendly
+@friendly
 def export_statements(db: Path = DB,
                       fmt: str = typer.Option("jsonl", "--format", help="jsonl or csv."),
                       output: Optional[Path] = typer.Option(None, "--output", "-o",
@@ -125,7 +134,7 @@ def export_statements(db: Path = DB,
 
 
 @export_app.command("index")
-@_friendly
+@friendly
 def export_index(db: Path = DB,
                  period: str = typer.Option("W", "--period", help="W, M, Q or Y."),
                  directed: bool = typer.Option(False, "--directed",
@@ -143,7 +152,7 @@ def export_index(db: Path = DB,
 
 
 @app.command()
-@_friendly
+@friendly
 def tone(input: Optional[Path] = typer.Option(None, "--input", "-i",
                                               help="JSONL file (default: stdin)."),
          output: Optional[Path] = typer.Option(None, "--output", "-o",
@@ -158,7 +167,7 @@ def tone(input: Optional[Path] = typer.Option(None, "--input", "-i",
 
 
 @app.command()
-@_friendly
+@friendly
 def extract(input: Optional[Path] = typer.Option(None, "--input", "-i",
                                                  help="JSONL file (default: stdin)."),
             output: Optional[Path] = typer.Option(None, "--output", "-o",
@@ -177,7 +186,7 @@ def extract(input: Optional[Path] = typer.Option(None, "--input", "-i",
 
 
 @app.command()
-@_friendly
+@friendly
 def compare(pairs: list[str] = typer.Argument(..., help="Pairs such as KOR-RUS."),
             db: Path = DB,
             period: str = typer.Option("W", "--period", help="W, M, Q or Y."),
@@ -193,7 +202,7 @@ def compare(pairs: list[str] = typer.Argument(..., help="Pairs such as KOR-RUS."
 
 
 @app.command()
-@_friendly
+@friendly
 def report(week: Optional[list[str]] = typer.Option(None, "--week",
                                                     help="ISO week such as 2024-W05 "
                                                          "(default: every week with data)."),
@@ -205,46 +214,6 @@ def report(week: Optional[list[str]] = typer.Option(None, "--week",
     with open_store(_existing_db(db)) as store:
         files, _ = write_reports(store, out, weeks=week or None, force=True)
     for path in files:
-        typer.echo(str(path))
-
-
-@app.command()
-@_friendly
-def train(out: Path = typer.Option(None, "--out", help="Model folder (default: "
-                                                       "models/tone-minilm)."),
-          seed: int = typer.Option(0, "--seed")) -> None:
-    """Train the tone model from scratch on the train-allowed data."""
-    from tracker.score import train as train_model
-
-    info = train_model(out, random_state=seed) if out else train_model(random_state=seed)
-    typer.echo(json.dumps(info, indent=2, default=str))
-
-
-@app.command()
-@_friendly
-def evaluate(model: Optional[Path] = typer.Option(None, "--model",
-                                                  help="Model folder (default: shipped).")
-             ) -> None:
-    """Evaluate the tone model and the baselines on the evaluation-only sets."""
-    from tracker.score import evaluate as evaluate_model
-
-    table = evaluate_model(model) if model else evaluate_model()
-    typer.echo(table.to_string())
-
-
-@app.command(name="compile")
-@_friendly
-def compile_(optional: bool = typer.Option(False, "--optional",
-                                           help="Only a note, no error, when Cython or a C "
-                                                "compiler is missing.")) -> None:
-    """Compile the extraction modules for speed (Cython); same statements, ~1.3x faster."""
-    from tracker import speedups
-
-    missing = speedups.toolchain_missing()
-    if missing and optional:
-        typer.echo(f"not compiled: {missing}; extraction runs as plain Python.", err=True)
-        return
-    for path in speedups.build():
         typer.echo(str(path))
 
 

@@ -69,7 +69,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
 from statistics import NormalDist
 
 import numpy as np
@@ -78,8 +77,8 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from tracker import errors
+from tracker.periods import check_period, period_label, period_ordinal
 
-PERIODS = ("W", "M", "Q", "Y")
 
 #: Prior spread of a tone: the variance of a uniform value on [-1, 1].
 TAU2 = 1.0 / 3.0
@@ -88,96 +87,6 @@ REQUIRED_COLUMNS = ("statement_id", "published", "source", "target", "tone", "co
 UNDIRECTED_KEYS = ("country_a", "country_b")
 DIRECTED_KEYS = ("source", "target")
 INDEX_COLUMNS = ("period", "period_start", "{a}", "{b}", "index", "lower", "upper", "n_statements")
-
-_WEEK_EPOCH = pd.Timestamp("1970-01-05")  # a Monday: ISO weeks count from here
-_LABEL_PATTERNS = {
-    "W": re.compile(r"^\d{4}-W\d{2}$"),
-    "M": re.compile(r"^\d{4}-\d{2}$"),
-    "Q": re.compile(r"^\d{4}-Q[1-4]$"),
-    "Y": re.compile(r"^\d{4}$"),
-}
-
-
-def check_period(period: object) -> str:
-    """``period`` if it is one of W, M, Q, Y; else a one-line error naming ``--period``."""
-    if period not in PERIODS:
-        raise errors.invalid_choice("--period", period, PERIODS)
-    return str(period)
-
-
-def period_label(dates, period: str = "W") -> tuple[pd.Index, pd.DatetimeIndex]:
-    """Label dates with their calendar period and give each period's first day.
-
-    Parameters
-    ----------
-    dates : array-like of datetime-like, shape (n,)
-    period : {"W", "M", "Q", "Y"}
-        ISO week (``2024-W05``), month (``2024-02``), quarter (``2024-Q1``) or year (``2024``).
-
-    Returns
-    -------
-    labels : pandas.Index of str, shape (n,)
-    starts : pandas.DatetimeIndex, shape (n,)
-        The Monday of the ISO week, or the first day of the month, quarter or year.
-
-    Examples
-    --------
-    >>> labels, starts = period_label(["2024-02-01"], "W")
-    >>> labels[0], str(starts[0].date())
-    ('2024-W05', '2024-01-29')
-    """
-    period = check_period(period)
-    d = pd.DatetimeIndex(pd.to_datetime(dates)).normalize()
-    if period == "W":
-        iso = d.isocalendar()
-        labels = [f"{y}-W{w:02d}" for y, w in zip(iso["year"], iso["week"])]
-        starts = d - pd.to_timedelta(np.asarray(iso["day"], dtype="int64") - 1, unit="D")
-    elif period == "M":
-        labels = [f"{y}-{m:02d}" for y, m in zip(d.year, d.month)]
-        starts = d.to_period("M").to_timestamp()
-    elif period == "Q":
-        labels = [f"{y}-Q{q}" for y, q in zip(d.year, d.quarter)]
-        starts = d.to_period("Q").to_timestamp()
-    else:
-        labels = [f"{y}" for y in d.year]
-        starts = d.to_period("Y").to_timestamp()
-    return pd.Index(labels, dtype=object), pd.DatetimeIndex(starts).astype("datetime64[ns]")
-
-
-def infer_period(labels: Iterable[str]) -> str:
-    """Which of ``PERIODS`` a set of period labels uses (``"2024-W05"`` -> ``"W"``)."""
-    labels = [str(x) for x in labels]
-    for p, pattern in _LABEL_PATTERNS.items():
-        if labels and all(pattern.match(x) for x in labels):
-            return p
-    example = labels[0] if labels else ""
-    raise errors.TrackerError(
-        f"period label {example!r} is not a week (2024-W05), month (2024-02), quarter (2024-Q1) "
-        "or year (2024); pass an index DataFrame made by RelationshipIndex."
-    )
-
-
-def period_ordinal(starts: pd.DatetimeIndex, period: str) -> np.ndarray:
-    """Integer position of each period on the calendar, so distances count periods.
-
-    Parameters
-    ----------
-    starts : DatetimeIndex, shape (n,)
-        Period start dates, as given by :func:`period_label`.
-    period : {"W", "M", "Q", "Y"}
-
-    Returns
-    -------
-    ndarray of int64, shape (n,)
-        Adjacent periods differ by 1.
-    """
-    if period == "W":
-        return np.asarray((starts - _WEEK_EPOCH).days // 7, dtype="int64")
-    if period == "M":
-        return np.asarray(starts.year * 12 + starts.month - 1, dtype="int64")
-    if period == "Q":
-        return np.asarray(starts.year * 4 + starts.quarter - 1, dtype="int64")
-    return np.asarray(starts.year, dtype="int64")
 
 
 _NON_WORD = re.compile(r"[^\w]+")
@@ -605,94 +514,7 @@ class RelationshipIndex(BaseEstimator):
         """
         check_is_fitted(self, "results_")
         alpha = self.alpha if alpha is None else alpha
-        return _alerts(self.aggregates_, self.weights_, self._keys, NormalDist().inv_cdf(1 - alpha / 2))
+        from tracker.alerts import alerts_of
 
-
-ALERT_COLUMNS = (
-    "period", "period_start", "{a}", "{b}", "previous_period", "previous_index", "index",
-    "change", "threshold", "statement_ids",
-)
-
-
-def _alerts(agg: pd.DataFrame, weights: pd.DataFrame, keys: tuple[str, str], z: float) -> pd.DataFrame:
-    a, b = keys
-    rows = []
-    agg = agg.sort_values([a, b, "period_start"], kind="stable")
-    by_pp = {k: g for k, g in weights.groupby([a, b, "period"], sort=False)}
-    for (x, y), g in agg.groupby([a, b], sort=True):
-        prev = None
-        for rec in g.itertuples(index=False):
-            rec = rec._asdict()
-            if prev is not None:
-                change = rec["m"] - prev["m"]
-                threshold = z * math.sqrt(prev["sd"] ** 2 + rec["sd"] ** 2)
-                if abs(change) > threshold:
-                    ev = by_pp.get((x, y, rec["period"]))
-                    ids: tuple = ()
-                    if ev is not None:
-                        pull = ev["weight"].to_numpy() * (ev["tone"].to_numpy() - prev["m"])
-                        drive = np.sign(pull) == np.sign(change)
-                        order = np.argsort(-np.abs(pull[drive]), kind="stable")
-                        ids = tuple(ev["statement_id"].to_numpy()[drive][order].tolist())
-                    rows.append({
-                        "period": rec["period"], "period_start": rec["period_start"], a: x, b: y,
-                        "previous_period": prev["period"], "previous_index": 100.0 * prev["m"],
-                        "index": 100.0 * rec["m"], "change": 100.0 * change,
-                        "threshold": 100.0 * threshold, "statement_ids": ids,
-                    })
-            prev = rec
-    cols = [c.format(a=a, b=b) for c in ALERT_COLUMNS]
-    out = pd.DataFrame(rows, columns=cols)
-    return out.sort_values(["period_start", a, b], kind="stable").reset_index(drop=True)
-
-
-def find_alerts(index_df: pd.DataFrame, statements_df: pd.DataFrame | None = None, alpha: float = 0.05) -> pd.DataFrame:
-    """Alerts from an index DataFrame alone (e.g. one read back from the store).
-
-    The standard deviation of each value is recovered from its band as
-    ``max(index - lower, upper - index) / (100 z)`` (the unclipped side). Statement ids are
-    attached when ``statements_df`` is given, weighted by ``confidence`` if present.
-
-    Parameters
-    ----------
-    index_df : DataFrame
-        The index DataFrame (undirected or directed).
-    statements_df : DataFrame, optional
-        The statements DataFrame, to name the statements that drove each alert.
-    alpha : float, default=0.05
-        Must match the ``alpha`` the band was computed with.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``period``, ``period_start``, the two key columns, ``previous_period``,
-        ``previous_index``, ``index``, ``change`` (index points), ``threshold`` (index points),
-        ``statement_ids`` (tuple, strongest pull first).
-    """
-    keys = DIRECTED_KEYS if "country_a" not in index_df.columns else UNDIRECTED_KEYS
-    missing = [c for c in ("period", "period_start", *keys, "index", "lower", "upper") if c not in index_df.columns]
-    if missing:
-        raise errors.TrackerError(f"index DataFrame is missing columns: {', '.join(missing)}.")
-    a, b = keys
-    z = NormalDist().inv_cdf(1 - alpha / 2)
-    if index_df.empty:
-        return pd.DataFrame(columns=[c.format(a=a, b=b) for c in ALERT_COLUMNS])
-    half = np.maximum(index_df["index"] - index_df["lower"], index_df["upper"] - index_df["index"])
-    agg = index_df.assign(m=index_df["index"] / 100.0, sd=half.to_numpy(float) / (100.0 * z))
-    weights = pd.DataFrame(columns=["statement_id", a, b, "period", "tone", "weight"])
-    if statements_df is not None and len(statements_df):
-        period = infer_period(index_df["period"].unique())
-        s = statements_df
-        labels, _ = period_label(s["published"], period)
-        if keys == DIRECTED_KEYS:
-            ka, kb = s["source"].astype(str), s["target"].astype(str)
-        else:
-            src, tgt = s["source"].astype(str).to_numpy(), s["target"].astype(str).to_numpy()
-            ka, kb = np.where(src <= tgt, src, tgt), np.where(src <= tgt, tgt, src)
-        conf = s["confidence"].astype(float) if "confidence" in s.columns else 1.0
-        weights = pd.DataFrame({
-            "statement_id": s["statement_id"].to_numpy(), a: np.asarray(ka, dtype=object),
-            b: np.asarray(kb, dtype=object), "period": np.asarray(labels, dtype=object),
-            "tone": s["tone"].astype(float).to_numpy(), "weight": np.asarray(conf * np.ones(len(s)), dtype=float),
-        })
-    return _alerts(agg, weights, keys, z)
+        return alerts_of(self.aggregates_, self.weights_, self._keys,
+                         NormalDist().inv_cdf(1 - alpha / 2))

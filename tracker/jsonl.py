@@ -68,8 +68,8 @@ def tone_records(records: Iterable[tuple[int, dict]], name: str = "<stdin>", mod
     Each record has ``text`` and optionally ``target`` (ISO3 or mention text), ``target_spans``
     and ``source`` (likewise, or ``source_spans``); without a target, the sentence as a whole.
     """
-    from tracker.actors import Gazetteer
-    from tracker.score import ToneInput, ToneModel
+    from tracker.extract.actors import Gazetteer
+    from tracker.tone import ToneInput, ToneModel
 
     gazetteer = None
     model = model or ToneModel.load()

@@ -19,7 +19,6 @@ from tracker.errors import TrackerError
 
 DEFAULT_DB = "tracker.db"
 DEFAULT_OUT = "out"
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 @dataclass
@@ -114,10 +113,10 @@ def score(store, model=None, batch_size: int = 64, chunk: int = 2048) -> tuple[i
 
     Works in chunks, each stored in one transaction: an interrupted run keeps what it scored.
     """
-    from tracker.score import ToneInput, ToneModel
+    from tracker.tone import ToneInput, ToneModel
 
     model = model or ToneModel.load()
-    model_id = model_identity(model)
+    model_id = model.identity
     extractor = store.get_meta("extractor")
     if extractor is None:
         return 0, 0
@@ -144,36 +143,14 @@ def score(store, model=None, batch_size: int = 64, chunk: int = 2048) -> tuple[i
     return scored, cached
 
 
-#: Config entries that record how a model was made and measured, not how it predicts: a card
-#: updated with a new measurement must not make every stored statement be scored again.
-_RECORD_KEYS = {"trained_at", "train_seconds", "seconds", "speed", "baseline", "evaluation",
-                "experiments", "experiments_note"}
-
-
-def model_identity(model) -> str:
-    """A short id of a tone model: its head weights and config, so a retrained model rescored."""
-    config = getattr(model, "config", {}) or {}
-    payload = json.dumps({k: v for k, v in config.items() if k not in _RECORD_KEYS},
-                         sort_keys=True, default=str)
-    digest = hashlib.sha256(payload.encode("utf-8"))
-    for arr in (getattr(model, "coef", None), getattr(model, "intercept", None)):
-        if arr is not None:
-            digest.update(arr.tobytes())
-    return "tone-" + digest.hexdigest()[:12]
-
-
-def statements(store):
-    """The scored statements of the latest extractor and model (Statements DataFrame)."""
-    return store.statements_frame()
-
-
 def build_index(store, period: str = "W", directed: bool = False, frame=None, **params):
     """Fit a :class:`~tracker.index.RelationshipIndex` on the stored statements.
 
     ``frame`` is the statements DataFrame if the caller already read it from ``store``.
     Returns the fitted estimator; its ``results_`` is the Index DataFrame.
     """
-    from tracker.index import RelationshipIndex, check_period
+    from tracker.index import RelationshipIndex
+    from tracker.periods import check_period
 
     check_period(period)
     frame = store.statements_frame() if frame is None else frame
@@ -215,17 +192,16 @@ def write_reports(store, out_dir: str | Path, weeks: Sequence[str] | None = None
 
 def make_extractor(actors: Sequence[str | Path] = (), include_nonstate: bool = False):
     """An :class:`~tracker.extract.Extractor` over the packaged actors plus user files."""
-    from tracker.actors import Gazetteer
-    from tracker.extract import Extractor
+    from tracker.extract import Extractor, Gazetteer
 
     gazetteer = Gazetteer.with_user_files([Path(a) for a in actors]) if actors else None
     return Extractor(gazetteer, include_nonstate=include_nonstate)
 
 
-def run(paths: Sequence[str | Path] | None = None, db: str | Path = DEFAULT_DB,
+def run(paths: Sequence[str | Path], db: str | Path = DEFAULT_DB,
         out: str | Path = DEFAULT_OUT, date: str | None = None, model=None,
         extractor=None) -> RunSummary:
-    """Ingest ``paths`` (default: the seed article), extract, score, index and report.
+    """Ingest ``paths``, extract, score, index and report.
 
     Examples
     --------
@@ -233,7 +209,9 @@ def run(paths: Sequence[str | Path] | None = None, db: str | Path = DEFAULT_DB,
     >>> print("\\n".join(summary.lines()))  # doctest: +SKIP
     """
     summary = RunSummary()
-    paths = list(paths) if paths else [SEEDS]
+    paths = list(paths)
+    if not paths:
+        raise TrackerError("no input given; pass the files or folders to read.")
     with open_store(db) as store:
         t = time.perf_counter()
         summary.articles_added, summary.articles_known = ingest(store, paths, date)
@@ -282,8 +260,8 @@ def compare_pairs(store, pairs: Sequence[str], period: str = "W", out: str | Pat
 
     The chart is written only when ``out`` is given.
     """
-    from tracker.actors import Gazetteer
     from tracker.compare import compare
+    from tracker.extract import Gazetteer
 
     frame = store.statements_frame()
     if frame.empty:

@@ -81,7 +81,7 @@ def _get_ax(ax):
 
 def _with_gaps(x: np.ndarray, periods: Sequence[str], *columns: np.ndarray):
     """Insert a NaN point between periods that are not adjacent, so lines break at missing periods."""
-    from tracker.index import period_ordinal, infer_period
+    from tracker.periods import infer_period, period_ordinal
 
     if len(x) < 2:
         return (x, *columns)

@@ -38,7 +38,8 @@ import numpy as np
 import pandas as pd
 
 from tracker import errors
-from tracker.index import find_alerts, infer_period, period_label
+from tracker.alerts import find_alerts
+from tracker.periods import infer_period, period_label
 
 #: How many statements are listed under one pair before the rest are summarised.
 MAX_STATEMENTS_PER_PAIR = 50

@@ -1,4 +1,5 @@
-"""Tests of tracker.score: the shipped tone model's behaviour, calibration, files and errors."""
+"""The tone stage (tracker.tone): the shipped model's behaviour, calibration, files, identity and
+errors."""
 from __future__ import annotations
 
 import json
@@ -6,11 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from tracker import score
 from tracker.errors import TrackerError
-from tracker.score import LABELS, ToneInput, ToneModel, ToneResult
-
-DATA = score.DEFAULT_DATA_DIR
+from tracker.tone import LABELS, ToneInput, ToneModel, ToneResult, default_model_path
 
 #: ECE (15 bins) of the shipped model on NewsMTSC rw_dev, measured 0.039 after temperature
 #: scaling (see the model card); the bound leaves room for CPU numeric noise, not for a regression.
@@ -29,27 +27,34 @@ def statement(text: str, target: str, source: str | None = None) -> ToneInput:
 
 
 # The shipped model comes from the session fixture ``tone_model`` in conftest.py (loaded once;
-# the network itself is memoised in tracker.model).
+# the network itself is memoised in tracker.tone.net).
 
 
 def test_model_dir_holds_only_safe_small_files():
-    path = score.default_model_path()
-    names = {p.name for p in path.iterdir()}
-    assert names == {"adapter.safetensors", "config.json", "README.md"}
+    path = default_model_path()
+    names = {p.name for p in path.iterdir() if p.name != "__pycache__"}
+    assert names == {"adapter.safetensors", "config.json", "recipe.json", "metrics.json",
+                     "README.md"}
     assert sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) < 10 * 2**20
     config = json.loads((path / "config.json").read_text())
     assert config["kind"] == "lora" and config["labels"] == list(LABELS)
-    for name, info in config["data"].items():
+    # How it was made and how it scored stay out of what predicting reads.
+    assert not {"data", "epochs", "evaluation", "recipe"} & set(config)
+    made = json.loads((path / "recipe.json").read_text())
+    for name, info in made["data"].items():
         assert len(info["sha256"]) == 64 and info["rows"] > 0, name
-    assert not any("test" in info["path"] for info in config["data"].values())
-    assert config["selected_epoch"] in [e["epoch"] for e in config["epochs"]]
-    assert "tracker train" in (path / "README.md").read_text()
+    assert not any("test" in info["path"] for info in made["data"].values())
+    measured = json.loads((path / "metrics.json").read_text())
+    assert measured["selected_epoch"] in [e["epoch"] for e in measured["epochs"]]
+    card = (path / "README.md").read_text()
+    first = measured["evaluation"][0]
+    assert first["dataset"] in card and f"{first['model']:.3f}" in card
 
 
 def test_loading_and_scoring_work_with_the_network_blocked(monkeypatch):
     import socket
 
-    from tracker import model
+    from tracker.tone import net
 
     def no_network(*args, **kwargs):
         raise AssertionError(f"network access attempted: {args}")
@@ -57,29 +62,33 @@ def test_loading_and_scoring_work_with_the_network_blocked(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setattr(socket.socket, "connect", no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
-    model._load_tone_net.cache_clear()
+    net._load_tone_net.cache_clear()
     m = ToneModel.load()
     r = m.predict([statement("Russia threatened Ukraine with a full-scale invasion.",
                              "Ukraine", "Russia")])
     assert r[0].label == "hostile"
 
 
-def test_model_identity_is_stable_and_uses_the_head(tone_model):
-    from tracker.pipeline import model_identity
+def test_model_identity_covers_weights_and_config_but_not_measurements(tone_model, tmp_path):
+    import shutil
 
-    assert tone_model.coef.shape == (3, 768) and tone_model.intercept.shape == (3,)
-    again = ToneModel.load()
-    assert model_identity(again) == model_identity(tone_model)
-    again.coef = again.coef + 1e-3
-    assert model_identity(again) != model_identity(tone_model)
-    # A new measurement written into the card keeps the identity; a new temperature does not.
-    import copy
-
-    measured = copy.copy(tone_model)
-    measured.config = {**tone_model.config, "evaluation": [], "speed": {"note": "re-run"}}
-    assert model_identity(measured) == model_identity(tone_model)
-    measured.config = {**tone_model.config, "temperature": 2.0}
-    assert model_identity(measured) != model_identity(tone_model)
+    assert ToneModel.load().identity == tone_model.identity
+    copy = tmp_path / "m"
+    shutil.copytree(tone_model.path, copy)
+    assert ToneModel.load(copy).identity == tone_model.identity
+    # New measurements or a new card keep the identity...
+    (copy / "metrics.json").write_text("{}")
+    (copy / "README.md").write_text("# re-measured")
+    assert ToneModel.load(copy).identity == tone_model.identity
+    # ...changed weights or a new temperature do not.
+    weights = bytearray((copy / "adapter.safetensors").read_bytes())
+    weights[-1] ^= 1
+    (copy / "adapter.safetensors").write_bytes(bytes(weights))
+    changed = ToneModel.load(copy).identity
+    assert changed != tone_model.identity
+    config = json.loads((copy / "config.json").read_text())
+    (copy / "config.json").write_text(json.dumps({**config, "temperature": 2.0}))
+    assert ToneModel.load(copy).identity not in (changed, tone_model.identity)
 
 
 def test_results_follow_the_contract(tone_model):
@@ -138,12 +147,14 @@ def test_unambiguous_cooperative_statements_both_directions(tone_model, text, so
         assert r.label == "cooperative", r
 
 
-def test_hostility_is_directional_when_roles_swap(tone_model):
+def test_a_threat_reads_hostile_whichever_country_is_marked(tone_model):
+    # Only the target is marked: the model reads the relation the sentence portrays, not who
+    # acts (a limit stated in its card; the extractor decides the direction).
     text = "Russia threatened Ukraine with a full-scale invasion."
     toward_ukraine, toward_russia = tone_model.predict([
         statement(text, "Ukraine", "Russia"), statement(text, "Russia", "Ukraine")])
-    assert toward_ukraine.tone < 0
-    assert toward_russia.tone < 0  # a threat is a hostile relation both ways
+    assert toward_ukraine.label == toward_russia.label == "hostile"
+    assert toward_ukraine.tone < -0.2 and toward_russia.tone < -0.2
 
 
 @pytest.mark.parametrize("text,good,bad", [
@@ -161,42 +172,27 @@ def test_target_marking_changes_the_tone(tone_model, text, good, bad):
     assert (to_good.label, to_bad.label) == ("cooperative", "hostile")
 
 
-def test_calibration_on_newsmtsc_rw_dev(tone_model):
-    path = DATA / "newsmtsc" / "splits_eval" / "rw_dev.jsonl"
-    if not path.is_file():
-        pytest.skip(f"{path} not available")
-    inputs, y = score.load_newsmtsc(path)
+def test_calibration_on_newsmtsc_rw_dev(tone_model, shared_data):
+    from tracker.lab.datasets import load_newsmtsc
+    from tracker.lab.metrics import expected_calibration_error
+
+    inputs, y = load_newsmtsc(shared_data / "newsmtsc" / "splits_eval" / "rw_dev.jsonl")
     proba = tone_model.predict_proba(inputs)
     conf = proba.max(1)
     assert ((conf >= 1 / 3 - 1e-6) & (conf <= 1)).all()
-    assert score.expected_calibration_error(proba, y) < ECE_BOUND
+    assert expected_calibration_error(proba, y) < ECE_BOUND
     assert (proba.argmax(1) == y).mean() > 0.6
 
 
-def test_expected_calibration_error_math():
-    y = np.array([0, 1, 2, 0])
-    perfect = np.eye(3)[y]
-    assert score.expected_calibration_error(perfect, y) == 0.0
-    wrong = np.eye(3)[(y + 1) % 3]
-    assert score.expected_calibration_error(wrong, y) == pytest.approx(1.0)
-
-
-def test_temperature_fit_recovers_scale():
-    rng = np.random.default_rng(0)
-    logits = rng.normal(size=(4000, 3)) * 2
-    y = np.array([rng.choice(3, p=p) for p in score._softmax(logits)])
-    assert score.fit_temperature(logits * 3, y) == pytest.approx(3.0, rel=0.15)
-
-
 def test_bad_model_dir_errors_name_the_folder_and_the_fix(tmp_path, monkeypatch):
-    with pytest.raises(TrackerError, match="absent' does not exist.*tracker train"):
+    with pytest.raises(TrackerError, match="absent' does not exist.*lab train"):
         ToneModel.load(tmp_path / "absent")
     monkeypatch.setenv("TRACKER_TONE_MODEL", str(tmp_path))
     with pytest.raises(TrackerError, match="has no adapter.safetensors.*TRACKER_TONE_MODEL"):
         ToneModel.load()
     (tmp_path / "adapter.safetensors").write_bytes(b"")
     (tmp_path / "config.json").write_text(json.dumps({"kind": "head", "labels": list(LABELS)}))
-    with pytest.raises(TrackerError, match="kind 'head'.*retrain it with `tracker train`"):
+    with pytest.raises(TrackerError, match="kind 'head'.*retrain it with `python -m tracker.lab"):
         ToneModel.load()
     (tmp_path / "config.json").write_text("{oops")
     with pytest.raises(TrackerError, match="config.json' is not valid JSON"):
@@ -204,71 +200,10 @@ def test_bad_model_dir_errors_name_the_folder_and_the_fix(tmp_path, monkeypatch)
 
 
 def test_wrong_encoder_is_refused(tone_model, tmp_path, monkeypatch):
-    from tracker import model
+    from tracker.tone.encoder import weights_sha256
 
-    m = ToneModel.load(score.default_model_path())
+    m = ToneModel.load(default_model_path())
     m.config = dict(m.config, encoder=dict(m.config["encoder"], weights_sha256="0" * 64))
-    with pytest.raises(TrackerError, match="was trained on 000000000000.*tracker train"):
+    with pytest.raises(TrackerError, match="was trained on 000000000000.*retrain the model"):
         m.predict([ToneInput("x")])
-    assert model.weights_sha256() == tone_model.config["encoder"]["weights_sha256"]
-
-
-def test_baseline_head_math():
-    rng = np.random.default_rng(1)
-    d = 6
-    m = score.HeadModel(rng.normal(size=(3, d)), rng.normal(size=3), rng.normal(size=d),
-                        rng.uniform(0.5, 2, size=d), 2.0)
-    X = rng.normal(size=(5, d)).astype(np.float32)
-    Z = (X - m.scaler_mean) / m.scaler_scale
-    np.testing.assert_allclose(m.predict_proba_features(X),
-                               score._softmax((Z @ m.coef.T + m.intercept) / 2.0), rtol=1e-5)
-
-
-def test_corpus_split_keeps_sentences_together():
-    inputs = [ToneInput(f"s{k // 2}") for k in range(40)]
-    tr, ho = score.split_corpus(inputs, np.zeros(40), frac=0.1, random_state=0)
-    assert len(ho) == 4 and len(tr) == 36
-    assert not {inputs[i].text for i in tr} & {inputs[i].text for i in ho}
-    again = score.split_corpus(inputs, np.zeros(40), frac=0.1, random_state=0)
-    assert (again[1] == ho).all()
-
-
-def test_corpus_loader_marks_every_mention_and_skips_bad_lines(tmp_path):
-    path = tmp_path / "statements.jsonl"
-    rows = [{"text": "Seoul said Tokyo must apologise; Tokyo refused.", "source": "KOR",
-             "target": "JPN", "target_mentions": ["Tokyo"], "source_mentions": ["Seoul"],
-             "label": "hostile", "tone": -0.6},
-            {"text": "x", "label": "unknown"}]
-    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n{\"text\": \"partial")
-    inputs, y = score.load_corpus(path)
-    assert len(inputs) == 1 and y.tolist() == [0]
-    t = inputs[0]
-    assert [t.text[s:e] for s, e in t.target_spans] == ["Tokyo", "Tokyo"]
-    assert [t.text[s:e] for s, e in t.source_spans] == ["Seoul"]
-    assert score.load_corpus(tmp_path / "absent.jsonl")[0] == []
-
-
-def test_voa_tone_labels_load_with_their_mentions_marked(shared_data):
-    from tracker.score import load_voa_tone
-
-    inputs, labels, ratings = load_voa_tone(shared_data, "dev")
-    assert len(inputs) == len(labels) == len(ratings) > 300
-    # Ratings agree with the labels: hostile < 0, neutral 0, cooperative > 0.
-    assert set(np.sign(ratings[labels == 0])) == {-1}
-    assert set(np.sign(ratings[labels == 2])) == {1}
-    assert (ratings[labels == 1] == 0).all()
-    marked = [i for i in inputs if i.target_spans]
-    assert len(marked) > 0.7 * len(inputs)
-    assert all(0 <= a < b <= len(i.text) for i in marked for a, b in i.target_spans)
-    test_inputs, _, _ = load_voa_tone(shared_data, "test")
-    assert not {i.text for i in test_inputs} & {i.text for i in inputs}
-
-
-def test_shipped_model_reads_the_news_register(tone_model, shared_data):
-    """The in-domain dev part (country-to-country statements in VOA stories) is far above
-    chance for the shipped model."""
-    from tracker.score import _macro_f1, load_voa_tone
-
-    inputs, labels, _ = load_voa_tone(shared_data, "dev")
-    pred = np.array([LABELS.index(r.label) for r in tone_model.predict(inputs)])
-    assert _macro_f1(labels, pred) > 0.5
+    assert weights_sha256() == tone_model.config["encoder"]["weights_sha256"]

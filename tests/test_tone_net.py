@@ -1,4 +1,5 @@
-"""Tests of tracker.model: offline loading, span pooling, threads, the LoRA tone network, errors."""
+"""The tone stage's encoder and network (tracker.tone.encoder, tracker.tone.net): offline loading,
+span pooling, threads, the LoRA tone network, errors."""
 from __future__ import annotations
 
 import socket
@@ -6,7 +7,9 @@ import socket
 import numpy as np
 import pytest
 
-from tracker import model
+from tracker.tone import encoder as folder
+from tracker.tone import net
+from tracker.tone.model import ADAPTER_FILE, ToneModel
 from tracker.errors import TrackerError
 
 pytestmark = pytest.mark.slow
@@ -27,16 +30,16 @@ def encoder():
 
     mp.setattr(socket.socket, "connect", no_network)
     mp.setattr(socket, "create_connection", no_network)
-    model._load_encoder.cache_clear()
+    net._shared_encoder.cache_clear()
     try:
-        tok, enc = model.load_encoder(device="cpu")
+        tok, enc = net.load_encoder(device="cpu")
     finally:
         mp.undo()
     return tok, enc
 
 
 def test_default_model_dir_is_the_bundled_minilm():
-    path = model.default_model_dir()
+    path = folder.default_encoder_dir()
     assert (path / "config.json").is_file()
     assert (path / "model.safetensors").is_file()
 
@@ -45,22 +48,23 @@ def test_load_is_offline_and_memoised(encoder):
     tok, enc = encoder
     assert enc.config.hidden_size == 384
     assert not enc.training
-    assert model.load_encoder(device="cpu")[1] is enc
+    assert net.load_encoder(device="cpu")[1] is enc
+    assert net.load_encoder(fresh=True)[1] is not enc
 
 
 def test_missing_model_dir_raises_actionable_error(tmp_path):
     with pytest.raises(TrackerError, match="does not exist.*TRACKER_ENCODER"):
-        model.resolve_model_dir(tmp_path / "nope")
+        folder.resolve_encoder_dir(tmp_path / "nope")
     (tmp_path / "empty").mkdir()
     with pytest.raises(TrackerError, match="config.json"):
-        model.load_encoder(tmp_path / "empty")
+        net.load_encoder(tmp_path / "empty")
 
 
 def test_env_var_selects_encoder(monkeypatch, tmp_path):
     monkeypatch.setenv("TRACKER_ENCODER", str(tmp_path / "elsewhere"))
-    assert model.default_model_dir() == tmp_path / "elsewhere"
+    assert folder.default_encoder_dir() == tmp_path / "elsewhere"
     with pytest.raises(TrackerError, match="elsewhere"):
-        model.embed_spans(["x"])
+        net.embed_spans(["x"])
 
 
 def _hidden(encoder, text):
@@ -78,7 +82,7 @@ def test_span_pooling_averages_the_tokens_of_the_span(encoder):
     start = TEXT.index("Australia")
     span = (start, start + len("Australia"))
     china = (TEXT.index("China"), TEXT.index("China") + 5)
-    vec = model.embed_spans([TEXT], [[[span], [china], []]])
+    vec = net.embed_spans([TEXT], [[[span], [china], []]])
     assert vec.shape == (1, 4, 384)
 
     hs, offsets, tokens = _hidden(encoder, TEXT)
@@ -95,8 +99,8 @@ def test_partial_token_overlap_and_out_of_range_spans(encoder):
     # A span covering part of a word takes the whole word's tokens; a span past the end
     # (e.g. truncated away) falls back to the sentence mean.
     start = TEXT.index("Australia")
-    vec = model.embed_spans([TEXT], [[[(start + 2, start + 4)], [(10_000, 10_010)]]])
-    full = model.embed_spans([TEXT], [[[(start, start + 9)], []]])
+    vec = net.embed_spans([TEXT], [[[(start + 2, start + 4)], [(10_000, 10_010)]]])
+    full = net.embed_spans([TEXT], [[[(start, start + 9)], []]])
     np.testing.assert_allclose(vec[0, 1], full[0, 1], atol=1e-5)
     np.testing.assert_allclose(vec[0, 2], vec[0, 0])
 
@@ -105,56 +109,58 @@ def test_batching_and_sorting_keep_order_and_values(encoder):
     texts = [TEXT, "Short one.", "A much longer sentence " * 12 + "ends here.", "Mid length text."]
     spans = [[[(0, 5)]], [[(0, 5)]], [[(2, 8)]], []]
     spans[3] = [[]]
-    together = model.embed_spans(texts, spans, batch_size=3)
+    together = net.embed_spans(texts, spans, batch_size=3)
     for i, t in enumerate(texts):
-        alone = model.embed_spans([t], [spans[i]])
+        alone = net.embed_spans([t], [spans[i]])
         np.testing.assert_allclose(together[i], alone[0], atol=2e-4)
 
 
 def test_bf16_stays_close_to_fp32(encoder):
     texts = [TEXT, "Russia threatened Ukraine with a full-scale invasion."]
-    a = model.embed_spans(texts, bf16=False)[:, 0]
-    b = model.embed_spans(texts, bf16=True)[:, 0]
+    a = net.embed_spans(texts, bf16=False)[:, 0]
+    b = net.embed_spans(texts, bf16=True)[:, 0]
     cos = (a * b).sum(1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)
     assert cos.min() > 0.99
 
 
 def test_inconsistent_groups_raise():
     with pytest.raises(TrackerError, match="same number of groups"):
-        model.embed_spans(["a", "b"], [[[]], [[], []]])
+        net.embed_spans(["a", "b"], [[[]], [[], []]])
     with pytest.raises(TrackerError, match="one list of span groups per text"):
-        model.embed_spans(["a", "b"], [[[]]])
+        net.embed_spans(["a", "b"], [[[]]])
 
 
 def test_empty_input_gives_empty_array(encoder):
-    assert model.embed_spans([], []).shape == (0, 1, 384)
+    assert net.embed_spans([], []).shape == (0, 1, 384)
 
 
 def test_threads_default_to_all_cores_and_env_overrides(monkeypatch):
     import os
 
     monkeypatch.delenv("TRACKER_THREADS", raising=False)
-    assert model.n_threads() == len(os.sched_getaffinity(0))
+    assert folder.n_threads() == len(os.sched_getaffinity(0))
     monkeypatch.setenv("TRACKER_THREADS", "3")
-    assert model.n_threads() == 3
+    assert folder.n_threads() == 3
     monkeypatch.setenv("TRACKER_THREADS", "many")
     with pytest.raises(TrackerError, match="TRACKER_THREADS='many' is invalid"):
-        model.n_threads()
+        folder.n_threads()
 
 
 def test_target_marking_sets_token_type_on_target_tokens_only(encoder):
     tok, _ = encoder
     start = TEXT.index("Australia")
-    (ids, mask, types), = model.encode_marked(tok, [TEXT], [[(start, start + 9)]])
+    (ids, mask, types), = net.encode_marked(tok, [TEXT], [[(start, start + 9)]])
     marked = tok.convert_ids_to_tokens([i for i, m in zip(ids, mask) if m])
     assert "".join(t.lstrip("#") for t in marked) == "australia"
     assert types == mask
-    (_, none, _), = model.encode_marked(tok, [TEXT], [[]])
+    (_, none, _), = net.encode_marked(tok, [TEXT], [[]])
     assert sum(none) == 0
 
 
+LORA_TARGETS = ("query", "key", "value", "attention.output.dense", "intermediate.dense",
+                "output.dense")
 RECIPE = {"lora_r": 4, "lora_alpha": 8.0, "lora_dropout": 0.0,
-          "lora_targets": list(model.LORA_TARGETS), "train_type_embedding": True,
+          "lora_targets": list(LORA_TARGETS), "train_type_embedding": True,
           "head_dropout": 0.0}
 
 
@@ -162,31 +168,31 @@ def test_lora_merge_gives_the_same_output_and_adapter_round_trips(encoder, tmp_p
     import torch
 
     tok, _ = encoder
-    _, enc = model._fresh_encoder(None)
-    net = model._build_net(enc, RECIPE).eval()
-    lora_cls, _ = model._torch_classes()
-    loras = [m for m in net.modules() if isinstance(m, lora_cls)]
-    assert len(loras) == 6 * len(model.LORA_TARGETS)
+    _, enc = net.load_encoder(fresh=True)
+    tone_net = net.build_net(enc, RECIPE).eval()
+    loras = [m for m in tone_net.modules() if isinstance(m, net.LoRALinear)]
+    assert len(loras) == 6 * len(LORA_TARGETS)
     torch.manual_seed(0)
     for m in loras:
         torch.nn.init.normal_(m.lora_B, std=0.02)
-    items = model.encode_marked(tok, [TEXT, "Short one."], [[(0, 5)], []])
-    before = model._run_net(net, items, 8, bf16=False)
-    state = model._trainable_state(net)
-    assert set(state) == {n for n, p in net.named_parameters() if p.requires_grad}
+    items = net.encode_marked(tok, [TEXT, "Short one."], [[(0, 5)], []])
+    before = net.run_net(tone_net, items, 8, bf16=False)
+    state = net.trainable_state(tone_net)
+    assert set(state) == {n for n, p in tone_net.named_parameters() if p.requires_grad}
     for m in loras:
         m.merge()
-    np.testing.assert_allclose(model._run_net(net, items, 8, bf16=False), before, atol=1e-4)
+    np.testing.assert_allclose(net.run_net(tone_net, items, 8, bf16=False), before, atol=1e-4)
 
-    model.save_adapter(state, tmp_path)
-    got = model.tone_logits(tmp_path / model.ADAPTER_FILE, RECIPE, [TEXT, "Short one."],
-                            [[(0, 5)], []])
+    ToneModel.save(tmp_path, state, {"network": RECIPE})
+    got = net.tone_logits(tmp_path / ADAPTER_FILE, RECIPE, [TEXT, "Short one."],
+                          [[(0, 5)], []])
     np.testing.assert_allclose(got, before, atol=0.1)  # bf16 autocast and fp16 storage
 
 
 def test_adapter_not_matching_the_recipe_raises(tmp_path):
-    model.save_adapter({"head.weight": np.zeros((3, 768)), "head.bias": np.zeros(3)}, tmp_path)
-    with pytest.raises(TrackerError, match="does not match its config's recipe.*tracker train"):
-        model.tone_logits(tmp_path / model.ADAPTER_FILE, RECIPE, ["x"], [[]])
+    ToneModel.save(tmp_path, {"head.weight": np.zeros((3, 768)), "head.bias": np.zeros(3)},
+                   {"network": RECIPE})
+    with pytest.raises(TrackerError, match="does not match its config's network.*lab train"):
+        net.tone_logits(tmp_path / ADAPTER_FILE, RECIPE, ["x"], [[]])
     with pytest.raises(TrackerError, match="one list of target spans per text"):
-        model.tone_logits(tmp_path / model.ADAPTER_FILE, RECIPE, ["x"], [])
+        net.tone_logits(tmp_path / ADAPTER_FILE, RECIPE, ["x"], [])

@@ -1,9 +1,11 @@
-"""The project's annotated VOA sentences (``benchmarks/gold``), for evaluation and selection.
+"""The project's annotated VOA sentences (``benchmarks/gold`` of the repository), for evaluation
+and selection.
 
 Takes a gold file (JSON lines: ids, offsets and labels, never text) and the VOA stories of the
 shared data; gives the rows of one part with their sentence text cut from the stories. Used
-by the tone evaluation (``tracker.score.load_voa_tone``) and the extraction benchmark
-(``benchmarks/eval_extract.py``), so both select and clean the rows the same way.
+by the tone evaluation (:func:`tracker.lab.datasets.load_voa_tone`) and the extraction benchmark
+(``benchmarks/eval_extract.py``), so both select and clean the rows the same way. The command
+line passes the gold folder in (``--gold-dir``, default ``benchmarks/gold``).
 
 Parts: ``dev`` rows may be read, error by error, to choose rules and recipes; ``test`` rows
 are only ever totalled. A test sentence that also stands in a dev story (a syndicated copy)
@@ -18,9 +20,9 @@ from pathlib import Path
 
 from tracker.errors import TrackerError
 
-GOLD_DIR = Path(__file__).resolve().parents[1] / "benchmarks" / "gold"
-VOA_DYADS = GOLD_DIR / "voa_dyads.jsonl"
-VOA_TONE = GOLD_DIR / "voa_tone.jsonl"
+#: File names inside the gold folder.
+VOA_DYADS = "voa_dyads.jsonl"
+VOA_TONE = "voa_tone.jsonl"
 PARTS = ("dev", "test", "all")
 
 
@@ -50,17 +52,17 @@ def read_rows(path: str | os.PathLike) -> list[dict]:
     return rows
 
 
-def load_gold(data_dir: str | os.PathLike, part: str = "all", path: str | os.PathLike = VOA_DYADS,
-              spans: str | os.PathLike = VOA_DYADS) -> GoldSet:
-    """Rows of the gold file ``path`` in ``part`` ("dev", "test" or "all"), each with its
-    sentence ``text``.
+def load_gold(data_dir: str | os.PathLike, gold_dir: str | os.PathLike, part: str = "all",
+              name: str = VOA_DYADS) -> GoldSet:
+    """Rows of the gold file ``gold_dir/name`` in ``part`` ("dev", "test" or "all"), each with
+    its sentence ``text``.
 
-    Rows that carry no offsets (the tone labels) take them from the dyad file ``spans`` by
-    (article id, sentence index).
+    Rows that carry no offsets (the tone labels) take them from the dyad file of the same
+    folder by (article id, sentence index).
 
     Examples
     --------
-    >>> gold = load_gold("../shared/data", "dev")  # doctest: +SKIP
+    >>> gold = load_gold("../shared/data", "benchmarks/gold", "dev")  # doctest: +SKIP
     >>> gold.rows[0]["text"][:40], gold.rows[0]["dyads"]  # doctest: +SKIP
     """
     if part not in PARTS:
@@ -71,11 +73,11 @@ def load_gold(data_dir: str | os.PathLike, part: str = "all", path: str | os.Pat
     if not voa.is_file():
         raise TrackerError(f"{voa}: the VOA stories file is missing; pass the shared data "
                            "folder that holds voa/voa_stories.jsonl.")
-    all_rows = read_rows(Path(path))
+    all_rows = read_rows(Path(gold_dir) / name)
     offsets = {}
     if any("start" not in r for r in all_rows):
         offsets = {(r["article_id"], r["sentence_index"]): (r["start"], r["end"])
-                   for r in read_rows(Path(spans))}
+                   for r in read_rows(Path(gold_dir) / VOA_DYADS)}
     articles = {a.id: a for a in read_articles([voa])}
 
     def text(r: dict) -> str:

