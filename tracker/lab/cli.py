@@ -84,6 +84,92 @@ def card(model: Path = MODEL,
     typer.echo(str(write_card(model)))
 
 
+corpus_app = typer.Typer(no_args_is_help=True,
+                         help="Build the labelled corpus of who addresses whom (corpus/dyads).")
+app.add_typer(corpus_app, name="corpus")
+WORK = typer.Option(Path("annotation"), "--work", help="Working folder of the annotation "
+                    "(items, shards, labels, roster); not part of the repository.")
+DYADS = typer.Option(Path("corpus/dyads"), "--out", help="The corpus folder.")
+
+
+@corpus_app.command()
+@friendly
+def sample(data_dir: Path = DATA, gold_dir: Path = GOLD, work: Path = WORK,
+           seed: int = typer.Option(13, "--seed")) -> None:
+    """Draw the items from the train-allowed sources, stratified, split by document."""
+    from tracker.lab.annotation import sample as draw
+
+    rows = draw(data_dir, gold_dir, work / "items.jsonl", seed=seed)
+    typer.echo(f"{len(rows)} items -> {work / 'items.jsonl'}")
+
+
+@corpus_app.command()
+@friendly
+def batches(work: Path = WORK, size: int = typer.Option(430, "--size")) -> None:
+    """Shuffled shards of the items for the annotators (what an annotator may see only)."""
+    from tracker.lab.annotation import batches as cut
+
+    for path in cut(work / "items.jsonl", work / "shards", size):
+        typer.echo(str(path))
+
+
+@corpus_app.command()
+@friendly
+def validate(shard: Path, labels: Path) -> None:
+    """Check one annotator's label file against its shard."""
+    from tracker.lab.annotation import validate as check
+
+    problems = check(shard, labels)
+    for line in problems[:60]:
+        typer.echo(line)
+    if problems:
+        raise typer.Exit(1)
+    typer.echo("valid")
+
+
+@corpus_app.command()
+@friendly
+def adjudication(work: Path = WORK, size: int = typer.Option(300, "--size")) -> None:
+    """Batches of the items whose two annotations differ, for a third annotator."""
+    from tracker.lab.annotation import adjudication_batches
+
+    for path in adjudication_batches(work / "items.jsonl", work / "labels",
+                                     work / "annotators.tsv", work / "adjudication", size):
+        typer.echo(str(path))
+
+
+@corpus_app.command()
+@friendly
+def merge(work: Path = WORK, out: Path = DYADS) -> None:
+    """Write the corpus: final labels, raw annotations with who made them, agreement."""
+    from tracker.lab.annotation import merge as join
+
+    typer.echo(json.dumps(join(work / "items.jsonl", work / "labels", work / "annotators.tsv",
+                               out)["final"], indent=1))
+
+
+@corpus_app.command()
+@friendly
+def baseline(out: Path = DYADS, split: str = typer.Option("test", "--split")) -> None:
+    """Today's reader (rule extractor + tone model) scored on a split of the corpus."""
+    from tracker.lab.corpus import load_corpus
+    from tracker.lab.dyads_eval import evaluate as evaluate_reader
+    from tracker.lab.train import write_json
+
+    table = evaluate_reader(load_corpus(out, split=split))
+    write_json(out / f"baseline-{split}.json", table)
+    typer.echo(json.dumps(table, indent=1))
+
+
+@corpus_app.command(name="card")
+@friendly
+def corpus_card(out: Path = DYADS) -> None:
+    """Rewrite the corpus card from its labels, agreement and baseline files."""
+    from tracker.lab.corpus_card import write_card as write_corpus_card
+
+    typer.echo(str(write_corpus_card(out)))
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,180 @@
+"""The corpus card: ``corpus/dyads/README.md``, written from the corpus files themselves
+(``labels.jsonl``, ``annotations.jsonl``, ``agreement.json`` and ``baseline-test.json``), so that
+every figure in it is the files' own."""
+from __future__ import annotations
+
+import collections
+import json
+import os
+from pathlib import Path
+
+from tracker.lab.corpus import SOURCES, SPLITS, load_corpus
+
+SOURCE_NAMES = {
+    "wcep": "Wikipedia Current Events portal items 2002-2024 (`wcep/`), CC BY-SA 4.0",
+    "voa": "Voice of America stories (`voa/`), public domain",
+    "ungd": "UN General Debate speeches 2000-2024 (`ungd/`), speaker known, CC0",
+    "whitehouse": "White House statements, readouts and briefing turns 2021-2026 "
+                  "(`whitehouse/`), public domain",
+    "state_dept": "State Department press releases 2021-2022 and posts 2008-2025 "
+                  "(`state_dept/`), public domain",
+    "newsmtsc": "NewsMTSC train sentences that name a country (`newsmtsc/train.jsonl`), MIT",
+}
+
+
+def _table(header: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def write_card(folder: str | os.PathLike) -> Path:
+    """Write ``README.md`` of the corpus folder from its files; returns its path."""
+    folder = Path(folder)
+    items = load_corpus(folder)
+    agreement = json.loads((folder / "agreement.json").read_text())
+    baseline_path = folder / "baseline-test.json"
+    baseline = json.loads(baseline_path.read_text()) if baseline_path.is_file() else {}
+    raw = [json.loads(x) for x in (folder / "annotations.jsonl").read_text().splitlines()]
+
+    n = len(items)
+    by_source = collections.Counter(i.source for i in items)
+    negatives = sum(1 for i in items if not i.pairs)
+    pairs = [p for i in items for p in i.pairs]
+    split_rows = []
+    for s in SOURCES:
+        its = [i for i in items if i.source == s]
+        docs = {sp: {i.doc for i in its if i.split == sp} for sp in SPLITS}
+        all_docs = set().union(*docs.values())
+        split_rows.append([s] + [sum(1 for i in its if i.split == sp) for sp in SPLITS]
+                          + [f"{len(all_docs):,}", _pct(len(docs["test"]) / max(1, len(all_docs)))])
+    count_rows = [[f"`{s}`", SOURCE_NAMES[s], f"{by_source[s]:,}", _pct(by_source[s] / n),
+                   f"{sum(1 for i in items if i.source == s and not i.pairs):,}",
+                   f"{sum(len(i.pairs) for i in items if i.source == s):,}"] for s in SOURCES]
+    tones = collections.Counter(p.tone for p in pairs)
+    strata = collections.Counter()
+    items_path_rows = [json.loads(x) for x in (folder / "labels.jsonl").read_text().splitlines()]
+    for r in items_path_rows:
+        strata[r["stratum"]] += 1
+    decisions = collections.Counter(i.decision for i in items)
+    annotators = {r["annotator"] for r in raw}
+
+    def agree_rows(table: dict) -> list[list]:
+        return [[k, f"{v['items']:,}", f"{v['pair_f1']:.3f}", f"{v['sign_agreement']:.3f}",
+                 f"{v['tone_exact_agreement']:.3f}", f"{v['alpha_interval']:.3f}",
+                 f"{v['alpha_ordinal']:.3f}", f"{v['items_to_third_annotator']:,}"]
+                for k, v in table.items()]
+
+    agree_header = ["source", "items", "pair F1", "sign agreement", "tone exact",
+                    "alpha (interval)", "alpha (ordinal)", "items to the third annotator"]
+    base_rows = [[k, f"{v['items']:,}", f"{v['gold_pairs']:,}", f"{v['predicted_pairs']:,}",
+                  f"{v['precision']:.3f}", f"{v['recall']:.3f}", f"{v['f1']:.3f}",
+                  f"{v['sign_accuracy_found']:.3f}", f"{v['pair_and_sign_accuracy']:.3f}"]
+                 for k, v in baseline.items()]
+    round2 = agreement.get("round_2") or {}
+
+    card = f"""# `corpus/dyads/`: who addresses whom, and how, in real text
+
+{n:,} items of real text (a sentence, or a short world-event item, with the sentence before it
+as context and, for speeches, releases and transcript turns, who is speaking), each with
+**every** directed pair of states such that the source says or does something toward the
+target, the tone of that statement or act on -2..+2, and the spans of the two mentions where the
+text names them. {negatives:,} items ({_pct(negatives / n)}) have no pair and stay in as
+negatives. {len(pairs):,} pairs in all. The guideline is `docs/ANNOTATION.md`; it builds on the
+project's statement definition.
+
+**This is a silver standard.** The annotators were {len(annotators)} separate AI assistant
+sessions (language-model agents), not human experts. Each was given the guideline and a batch of
+items (text, context, title, date, speaker note) and nothing else: never the tracker's output,
+its rules, or another annotator's labels. Every item was labelled by two of them independently;
+where the two differed in any pair or tone, a third session saw the guideline, the item and the
+two readings (unnamed, in random order) and decided. Who labelled what is in
+`annotations.jsonl` and in each item's `annotators`. Use it to train and compare readers; do not
+read its figures as expert agreement.
+
+## Sources and counts
+
+{_table(["source", "what", "items", "share", "items without a pair", "pairs"], count_rows)}
+
+Items per stratum (how they were drawn; the gazetteer only chose what to draw, annotators never
+saw it): {", ".join(f"{k} {v:,}" for k, v in sorted(strata.items()))}. "multi": two or more states
+named; "speaker+state": a known speaker and another state; "single": one state; "none": no
+state found (negatives by construction, and a check on false positives). Hard cases were drawn
+with more weight: joint subjects, passives, negation, non-state speakers, reported speech.
+
+Tones of the {len(pairs):,} pairs: {", ".join(f"{t:+d}: {tones[t]:,}" for t in range(-2, 3))}.
+Decisions: {decisions['agreed']:,} items where both annotators agreed,
+{decisions['adjudicated']:,} decided by the third.
+
+## Agreement between the two annotators
+
+First round (guideline version 1; for VOA, replaced by the second round):
+
+{_table(agree_header, agree_rows(agreement["round_1"]))}
+
+"""
+    if round2:
+        card += f"""Second round, VOA only (guideline version 2, new annotators): after the first
+round the VOA items' pair F1 was below 0.90 for a time (0.89 on the first 677 items), so section 9
+of the guideline decided the cases behind it (background acts, opinions of non-state people,
+gatherings, measures on travellers) and every VOA item was labelled again by two new
+annotators:
+
+{_table(agree_header, agree_rows(round2))}
+
+"""
+    card += f"""Pair F1: 2|A and B| / (|A| + |B|) over directed pairs. Sign agreement, exact tone
+agreement and Krippendorff's alpha: on the pairs both annotators gave.
+
+## Splits
+
+By document, never one document on two sides: WCEP by time (2024 test, 2023 dev, 2002-2022
+train); VOA: the stories of the test part of `benchmarks/gold` are test, the others train or
+dev; the other sources by a hash of the document id. The test part is read only for totals.
+
+{_table(["source", *SPLITS, "documents", "test share of documents"], split_rows)}
+
+## Baseline: today's reader on the test part
+
+The rule extractor (`rules-6`) and the shipped tone model (`models/tone-minilm`), as the
+pipeline runs them (context and text read together, speech mode where a speaker is known; a
+statement's sign is its tone label's). Directed-pair precision, recall and F1; sign accuracy on
+the pairs found; pair-and-sign accuracy = gold pairs found with the right sign / gold pairs.
+`python -m tracker.lab corpus baseline` measures it.
+
+{_table(["source", "items", "gold pairs", "predicted", "P", "R", "F1", "sign on found",
+         "pair and sign"], base_rows) if base_rows else "(not measured yet)"}
+
+## Files and fields
+
+- `labels.jsonl`: one item per line: `id`, `source` (data set), `doc`, `split`, `published`,
+  `title`, `speaker` (ISO3 or null), `speaker_note`, `context`, `text`, `url`, `stratum`,
+  `pairs` (each `source`, `target`, `tone` -2..2, `source_text`/`target_text` as copied by the
+  annotators, `source_span`/`target_span` as `[start, end]` into `text` or null), `decision`
+  (`agreed`, `adjudicated`), `annotators` (role -> session).
+- `annotations.jsonl`: every annotation as given: `id`, `role` (A, B, C; A1/B1 for VOA's first
+  round), `annotator`, `round`, `pairs`.
+- `agreement.json`: the agreement tables above. `baseline-test.json`: the baseline table.
+- Loader: `tracker.lab.corpus.load_corpus(folder, split=None, source=None)` checks that every
+  span lies in its text and reads as copied, codes and tones are valid and no document is in
+  two splits.
+
+Rebuild: `python -m tracker.lab corpus sample` (the items, deterministic), `batches`, then the
+annotation, `adjudication`, `merge`, `baseline`, `card`.
+
+## Licences and attribution
+
+The item texts keep their sources' licences: Wikipedia Current Events text is CC BY-SA 4.0
+(earlier revisions CC BY-SA 3.0) by Wikipedia's contributors, from the portal day pages named in
+each item's `url`, so this folder as a whole is shared under CC BY-SA 4.0; VOA, White House and
+State Department text is public domain; UN General Debate speeches CC0; NewsMTSC sentences
+(Hamborg & Donnay 2021) MIT. The labels are the project's (MIT, and CC BY-SA 4.0 where they
+travel with Wikipedia text).
+"""
+    path = folder / "README.md"
+    path.write_text(card, encoding="utf-8")
+    return path
