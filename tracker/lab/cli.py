@@ -97,7 +97,7 @@ DYADS = typer.Option(Path("corpus/dyads"), "--out", help="The corpus folder.")
 def sample(data_dir: Path = DATA, gold_dir: Path = GOLD, work: Path = WORK,
            seed: int = typer.Option(13, "--seed")) -> None:
     """Draw the items from the train-allowed sources, stratified, split by document."""
-    from tracker.lab.annotation import sample as draw
+    from tracker.lab.sampling import sample as draw
 
     rows = draw(data_dir, gold_dir, work / "items.jsonl", seed=seed)
     typer.echo(f"{len(rows)} items -> {work / 'items.jsonl'}")
@@ -107,7 +107,7 @@ def sample(data_dir: Path = DATA, gold_dir: Path = GOLD, work: Path = WORK,
 @friendly
 def batches(work: Path = WORK, size: int = typer.Option(430, "--size")) -> None:
     """Shuffled shards of the items for the annotators (what an annotator may see only)."""
-    from tracker.lab.annotation import batches as cut
+    from tracker.lab.sampling import batches as cut
 
     for path in cut(work / "items.jsonl", work / "shards", size):
         typer.echo(str(path))
@@ -168,6 +168,40 @@ def corpus_card(out: Path = DYADS) -> None:
     from tracker.lab.corpus_card import write_card as write_corpus_card
 
     typer.echo(str(write_corpus_card(out)))
+
+
+@app.command(name="reader-train")
+@friendly
+def reader_train(corpus: Path = typer.Option(Path("corpus/dyads"), "--corpus"),
+                 out: Path = typer.Option(Path("models/reader-minilm"), "--out"),
+                 seed: int = typer.Option(0, "--seed"),
+                 epochs: Optional[int] = typer.Option(None, "--epochs"),
+                 limit: Optional[int] = typer.Option(None, "--limit",
+                                                     help="Train on this many items only.")
+                 ) -> None:
+    """Train the reader on the corpus's train part; select and calibrate on its dev part."""
+    from tracker.lab.reader_train import train_reader
+
+    _logging()
+    info = train_reader(corpus, out, random_state=seed, epochs=epochs, limit=limit)
+    typer.echo(json.dumps(info["metrics"], indent=1))
+
+
+@app.command(name="reader-eval")
+@friendly
+def reader_eval(model: str = typer.Option("fast", "--model"),
+                corpus: Path = typer.Option(Path("corpus/dyads"), "--corpus"),
+                split: str = typer.Option("dev", "--split")) -> None:
+    """The reader and today's rules + tone model on a split of the corpus, in one run."""
+    from tracker.lab.corpus import load_corpus
+    from tracker.lab.dyads_eval import rules_reader, score
+    from tracker.lab.reader_train import reader_predictions
+    from tracker.reader.model import Reader
+
+    items = load_corpus(corpus, split=split)
+    table = {"rules": score(items, rules_reader(items)),
+             "reader": score(items, reader_predictions(items, Reader.load(model)))}
+    typer.echo(json.dumps(table, indent=1))
 
 
 def main() -> None:

@@ -112,7 +112,10 @@ Decisions: {decisions['agreed']:,} items where both annotators agreed,
 
 ## Agreement between the two annotators
 
-First round (guideline version 1; for VOA, replaced by the second round):
+First round (for VOA, replaced by the second round below). Shards 1-16 of the first round were
+labelled under version 1 of the guideline, shards 17-20 under version 2 (section 9 was added
+while the first round ran); every third-annotator decision was made under version 2. The
+roster (`roster.tsv`) names the annotator of each shard and role.
 
 {_table(agree_header, agree_rows(agreement["round_1"]))}
 
@@ -127,7 +130,11 @@ annotators:
 {_table(agree_header, agree_rows(round2))}
 
 """
-    card += f"""Pair F1: 2|A and B| / (|A| + |B|) over directed pairs. Sign agreement, exact tone
+    card += f"""The final corpus rests on the second round for VOA and the first for the other sources:
+
+{_table(agree_header, agree_rows(agreement["final"]))}
+
+Pair F1: 2|A and B| / (|A| + |B|) over directed pairs. Sign agreement, exact tone
 agreement and Krippendorff's alpha: on the pairs both annotators gave.
 
 ## Splits

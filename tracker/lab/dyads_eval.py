@@ -35,7 +35,7 @@ def rules_reader(items: Iterable[Item], extractor=None, model=None) -> list[Pred
     model = model or ToneModel.load()
     found, inputs = [], []
     for item in items:
-        prefix = item.context + " " if item.context else ""
+        prefix = item.context + "\n\n" if item.context else ""
         full = prefix + item.text
         statements = [s for s in extractor.extract(item.id, full, item.published or None,
                                                    speaker=item.speaker)

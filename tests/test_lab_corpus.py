@@ -1,0 +1,157 @@
+"""The labelled corpus (corpus/dyads) and its workbench: every label lines up with its text and
+spans, the corpus keeps the shape its card promises, and the tools that made it compute what
+they say."""
+from __future__ import annotations
+
+import collections
+import json
+from pathlib import Path
+
+import pytest
+
+from tracker.errors import TrackerError
+from tracker.lab import annotation, dyads_eval
+from tracker.lab.corpus import SOURCES, Item, Pair, load_corpus
+
+DYADS = Path(__file__).resolve().parents[1] / "corpus" / "dyads"
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[Item]:
+    return load_corpus(DYADS)
+
+
+def test_every_label_lines_up_with_its_text(corpus):
+    codes = annotation.iso3_codes()
+    raw = {json.loads(x)["id"]: json.loads(x)
+           for x in (DYADS / "labels.jsonl").read_text(encoding="utf-8").splitlines()}
+    spans = 0
+    for item in corpus:
+        rows = {(p["source"], p["target"]): p for p in raw[item.id]["pairs"]}
+        for p in item.pairs:
+            assert {p.source, p.target} <= codes and p.source != p.target
+            assert -2 <= p.tone <= 2
+            row = rows[(p.source, p.target)]
+            for span, copied in ((p.source_span, row["source_text"]),
+                                 (p.target_span, row["target_text"])):
+                if span is not None:
+                    spans += 1
+                    assert item.text[span[0]:span[1]] == copied, (item.id, span, copied)
+                elif copied is not None:
+                    # An annotator's words that the text does not hold are dropped, never kept
+                    # with a wrong span.
+                    assert copied not in item.text, (item.id, copied)
+        assert len({(p.source, p.target) for p in item.pairs}) == len(item.pairs)
+    assert spans > 5000
+
+
+def test_size_sources_and_negatives_as_the_card_says(corpus):
+    n = len(corpus)
+    assert n >= 8000
+    by_source = collections.Counter(i.source for i in corpus)
+    assert set(by_source) == set(SOURCES)
+    assert all(by_source[s] >= 0.10 * n for s in SOURCES), by_source
+    assert sum(1 for i in corpus if not i.pairs) >= 0.25 * n
+    card = (DYADS / "README.md").read_text(encoding="utf-8")
+    assert f"{n:,} items" in card and "silver standard" in card
+
+
+def test_splits_are_by_document_with_a_test_part_per_source(corpus):
+    split_of = {}
+    for item in corpus:
+        assert split_of.setdefault((item.source, item.doc), item.split) == item.split
+    for source in SOURCES:
+        docs = {(i.doc, i.split) for i in corpus if i.source == source}
+        test = sum(1 for _, s in docs if s == "test")
+        assert test >= 0.15 * len(docs), (source, test, len(docs))
+    wcep = [i for i in corpus if i.source == "wcep"]
+    assert all((i.split == "test") == i.published.startswith("2024") for i in wcep)
+
+
+def test_every_item_has_two_independent_annotators_and_a_third_where_they_differ(corpus):
+    raw = collections.defaultdict(dict)
+    for line in (DYADS / "annotations.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        raw[row["id"]][row["role"]] = row
+    for item in corpus:
+        got = raw[item.id]
+        a, b = got["A"], got["B"]
+        assert a["annotator"] != b["annotator"]
+        if item.decision == "agreed":
+            assert not annotation.differ(a["pairs"], b["pairs"])
+            assert {(p.source, p.target, p.tone) for p in item.pairs} == {
+                (p["source"], p["target"], p["tone"]) for p in a["pairs"]}
+        else:
+            assert annotation.differ(a["pairs"], b["pairs"])
+            c = got["C"]
+            assert c["annotator"] not in (a["annotator"], b["annotator"])
+            assert {(p.source, p.target, p.tone) for p in item.pairs} == {
+                (p["source"], p["target"], p["tone"]) for p in c["pairs"]}
+
+
+def test_the_loader_names_the_file_line_and_fix(tmp_path):
+    good = json.loads((DYADS / "labels.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    bad_span = dict(good, pairs=[{"source": "USA", "target": "CHN", "tone": 1,
+                                  "source_text": "Nowhere", "source_span": [0, 7],
+                                  "target_text": None, "target_span": None}])
+    (tmp_path / "labels.jsonl").write_text(json.dumps(good) + "\n" + json.dumps(bad_span) + "\n")
+    with pytest.raises(TrackerError, match=r"labels.jsonl:2: span \[0, 7\] does not read"):
+        load_corpus(tmp_path)
+    moved = dict(good, split="train" if good["split"] != "train" else "test")
+    (tmp_path / "labels.jsonl").write_text(json.dumps(good) + "\n" + json.dumps(moved) + "\n")
+    with pytest.raises(TrackerError, match="labels.jsonl:2: document .* is in two splits"):
+        load_corpus(tmp_path)
+    with pytest.raises(TrackerError, match="split 'holdout' is invalid"):
+        load_corpus(DYADS, split="holdout")
+    with pytest.raises(TrackerError, match="cannot read the corpus"):
+        load_corpus(tmp_path / "absent")
+
+
+def test_krippendorff_alpha_on_known_cases():
+    # Perfect agreement; and the textbook interval case (Krippendorff 2011, two coders).
+    assert annotation.krippendorff_alpha([(1, 1), (2, 2), (0, 0)]) == pytest.approx(1.0)
+    units = [(1, 1), (2, 2), (3, 3), (3, 3), (2, 2), (1, 2), (2, 1), (3, 2)]
+    alpha = annotation.krippendorff_alpha(units, "interval")
+    assert 0.5 < alpha < 0.8
+    assert annotation.krippendorff_alpha([(0, 1), (1, 0)], "nominal") < 0
+
+
+def test_merge_takes_agreement_or_the_third_reading(tmp_path):
+    items = [{"id": f"x-{k}", "source": "wcep", "doc": f"d{k}", "split": "train",
+              "published": "2020-01-01", "title": "", "speaker": None, "speaker_note": "",
+              "context": "", "text": "Iran and Saudi Arabia agree to resume relations.",
+              "url": None, "stratum": "multi", "flags": []} for k in range(3)]
+    (tmp_path / "items.jsonl").write_text("".join(json.dumps(i) + "\n" for i in items))
+    both = [{"source": "IRN", "target": "SAU", "tone": 2, "source_span": "Iran",
+             "target_span": "Saudi Arabia"},
+            {"source": "SAU", "target": "IRN", "tone": 2, "source_span": "Saudi Arabia",
+             "target_span": "Iran"}]
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    write = lambda name, rows: (labels / name).write_text(  # noqa: E731
+        "".join(json.dumps({"id": i, "pairs": p}) + "\n" for i, p in rows))
+    write("s.A.jsonl", [("x-0", both), ("x-1", both[:1]), ("x-2", [])])
+    write("s.B.jsonl", [("x-0", both), ("x-1", both), ("x-2", [])])
+    write("adj.C.jsonl", [("x-1", both)])
+    (tmp_path / "roster.tsv").write_text("shard\trole\tannotator\ns\tA\th1\ns\tB\th2\n"
+                                         "adj\tC\th3\n")
+    table = annotation.merge(tmp_path / "items.jsonl", labels, tmp_path / "roster.tsv",
+                             tmp_path / "out")
+    got = {json.loads(x)["id"]: json.loads(x)
+           for x in (tmp_path / "out" / "labels.jsonl").read_text().splitlines()}
+    assert got["x-1"]["decision"] == "adjudicated" and len(got["x-1"]["pairs"]) == 2
+    assert got["x-0"]["pairs"][0]["source_span"] == [0, 4]
+    assert got["x-2"]["pairs"] == [] and got["x-2"]["annotators"] == {"A": "h1", "B": "h2"}
+    assert table["round_1"]["wcep"]["pair_f1"] == pytest.approx(2 * 3 / (2 * 3 + 1), abs=1e-4)
+    assert table["round_1"]["wcep"]["items_to_third_annotator"] == 1
+
+
+def test_pair_scores_count_what_they_say():
+    item = Item("i", "wcep", "d", "test", "", None, "", "", "", "A met B.",
+                (Pair("AAA", "BBB", 1, None, None), Pair("BBB", "AAA", 1, None, None)),
+                "agreed", {})
+    table = dyads_eval.score([item], [{("AAA", "BBB"): 1, ("BBB", "AAA"): -1,
+                                       ("AAA", "CCC"): 0}])
+    row = table["wcep"]
+    assert row["precision"] == pytest.approx(2 / 3, abs=1e-4) and row["recall"] == 1.0
+    assert row["sign_accuracy_found"] == 0.5 and row["pair_and_sign_accuracy"] == 0.5
