@@ -315,6 +315,21 @@ class Run:
     notes: list[str] = field(default_factory=list)
 
 
+#: The learned reader to measure instead of the rules (``--reader``), or None.
+READER: str | None = None
+
+
+def stage(gaz: Gazetteer | None = None):
+    """The rule extractor, or (with ``--reader``) the learned reader on the same gazetteer;
+    both answer ``extract(id, text, date, speaker=None)``."""
+    rules = Extractor(gaz)
+    if READER is None:
+        return rules
+    from tracker.reader.model import Reader, ReaderStage
+
+    return ReaderStage(Reader.load(READER), rules)
+
+
 def extract_each(ex: Extractor, texts, dates) -> tuple[list[set[Pair]], list[list], float]:
     preds, sts, total = [], [], 0.0
     for i, (text, date) in enumerate(zip(texts, dates)):
@@ -335,7 +350,7 @@ def run_plover(data: Path) -> Run:
         golds.append(g)
         dropped.update(d)
     texts = [r["text"] for r in rows]
-    preds, sts, secs = extract_each(Extractor(gaz), texts, [None] * len(rows))
+    preds, sts, secs = extract_each(stage(gaz), texts, [None] * len(rows))
     no_gold = sum(1 for g in golds if not g)
     notes = [f"{no_gold} of {len(rows)} sentences have no gold country pair",
              "codes dropped as not countries: " + ", ".join(f"{c} {n}" for c, n in
@@ -354,7 +369,7 @@ def run_petrarch(data: Path) -> Run:
         golds.append(g)
         dropped += d
     texts = [r["text"] for r in records]
-    preds, sts, secs = extract_each(Extractor(gaz), texts, [r["date"] for r in records])
+    preds, sts, secs = extract_each(stage(gaz), texts, [r["date"] for r in records])
     notes = ["dictionary: " + ", ".join(f"{k} {v}" for k, v in info.items()),
              f"gold events dropped (code without a known 3-letter prefix): {dropped}",
              f"{sum(1 for g in golds if not g)} of {len(records)} records have no gold pair"]
@@ -369,7 +384,7 @@ def run_unscon(data: Path):
     items, self_targets = unscon_items(rows, cmap)
     wanted = sorted({i for i, _, _ in items})
     texts = [detokenize(rows[i]["sentence_text"]) for i in range(len(rows))]
-    ex = Extractor(gaz)
+    ex = stage(gaz)
     preds, sts, secs = extract_each(ex, texts, [None] * len(rows))
     pred = dict(enumerate(preds))
     mentioned = {i: {m.iso3 for m in gaz.find_mentions(texts[i]) if m.iso3} for i in wanted}
@@ -420,7 +435,7 @@ def run_voa_gold(data: Path, gold_dir: Path = GOLD_DIR, part: str = "all") -> Ru
     gold_set = load_gold(data, gold_dir, part)
     rows, articles = gold_set.rows, gold_set.articles
     keep = set(r["article_id"] for r in rows)
-    ex = Extractor()
+    ex = stage()
     by_sentence, secs = {}, 0.0
     for article_id in dict.fromkeys(r["article_id"] for r in rows):
         art = articles[article_id]
@@ -518,13 +533,19 @@ def main(argv=None) -> None:
     parser.add_argument("--errors", type=int, default=0, metavar="N",
                         help="print N false positives and N false negatives per dataset")
     parser.add_argument("--seed", type=Path, default=SEED, help="seed article to list")
+    parser.add_argument("--reader", default=None, metavar="MODEL",
+                        help="measure the learned reader (fast, accurate or a folder) instead "
+                             "of the rules")
+    parser.add_argument("--skip-unscon", action="store_true", help="leave UNSCon out")
     args = parser.parse_args(argv)
+    global READER
+    READER = args.reader
 
     runs = [run_plover(args.data), run_petrarch(args.data)]
     if GOLD_VOA.is_file():
         runs += [r for r in (run_voa_gold(args.data, part=p) for p in ("dev", "test"))
                  if r.sentences]
-    u = run_unscon(args.data)
+    u = None if args.skip_unscon else run_unscon(args.data)
 
     print("Directed-pair extraction accuracy (micro over sentences; evaluation-only sets)\n")
     head = (f"{'dataset':<22} {'sent':>5} {'gold':>5} {'pred':>5} {'TP':>5} {'FP':>5} "
@@ -540,6 +561,8 @@ def main(argv=None) -> None:
         for note in r.notes:
             print(f"  {r.name}: {note}")
 
+    if u is None:
+        return
     print(f"\nUNSCon: {len(u['rows'])} sentences, {len(u['items'])} (sentence, target) items "
           f"({u['self']} self-targets left out), {u['n_statements']} statements extracted, "
           f"{len(u['rows']) / u['seconds']:,.0f} sent/s")

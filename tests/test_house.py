@@ -56,10 +56,19 @@ def test_the_import_checker_sees_every_form_of_import(tmp_path, monkeypatch):
         assert any(m.startswith("tracker.lab") for m in _imports(pkg / name)), name
 
 
-def test_only_tone_net_imports_torch_or_transformers():
+def test_only_the_network_modules_import_torch_or_transformers():
     heavy = {str(p.relative_to(PACKAGE)) for p in RUNTIME
              if {m.split(".")[0] for m in _imports(p)} & {"torch", "transformers"}}
-    assert heavy == {"tone/net.py"}
+    assert heavy == {"tone/net.py", "reader/net.py"}
+    # ...and nothing imports them at `import tracker` or at the import of a stage.
+    for p in RUNTIME:
+        tree = ast.parse(p.read_text(encoding="utf-8"))
+        top = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+        names = {a.name for n in top for a in n.names} | {
+            f"{n.module}.{a.name}" for n in top if isinstance(n, ast.ImportFrom) and n.module
+            for a in n.names}
+        if p.name != "net.py":
+            assert not {"tracker.tone.net", "tracker.reader.net", "torch"} & names, p
 
 
 # What a runtime module may not do to find its files: walk up from its own file, name the

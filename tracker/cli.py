@@ -105,13 +105,17 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
         date: Optional[str] = typer.Option(None, "--date",
                                            help="Publication date YYYY-MM-DD for inputs that "
                                                 "carry none."),
-        actors: list[Path] = ACTORS) -> None:
+        actors: list[Path] = ACTORS,
+        model: str = typer.Option("rules", "--model",
+                                  help="Who decides the statements: 'rules' (the rule extractor "
+                                       "and the tone model), 'fast' (the learned reader) or a "
+                                       "reader model folder.")) -> None:
     """Ingest, extract, score, index and write the weekly reports (no work done twice)."""
     from tracker.pipeline import make_extractor
     from tracker.pipeline import run as run_pipeline
 
-    summary = run_pipeline(paths or [_seeds()], db=db, out=out, date=date,
-                           extractor=make_extractor(actors or ()))
+    extractor = make_extractor(actors or (), model=model)
+    summary = run_pipeline(paths or [_seeds()], db=db, out=out, date=date, extractor=extractor)
     for line in summary.lines():
         typer.echo(line)
     for path in summary.reports:

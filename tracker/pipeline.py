@@ -96,7 +96,8 @@ def extract(store, extractor=None, workers: int | None = None) -> tuple[int, int
     todo = store.articles_to_extract(version)
     for article_id, result in extractor.analyse_many(todo, workers=workers):
         store.save_statements(article_id, version, result.statements, result.n_sentences,
-                              result.n_sentences_with_country)
+                              result.n_sentences_with_country, result.tones,
+                              getattr(extractor, "model_id", None))
         n_articles += 1
         n_statements += len(result.statements)
     store.set_meta("extractor", version)
@@ -117,6 +118,10 @@ def score(store, model=None, batch_size: int = 64, chunk: int = 2048) -> tuple[i
 
     model = model or ToneModel.load()
     model_id = model.identity
+    if getattr(model, "reads_pairs", False):
+        # The reader stored each statement's tone as it read it: nothing is left to score.
+        store.set_meta("tone_model", model_id)
+        return 0, 0
     extractor = store.get_meta("extractor")
     if extractor is None:
         return 0, 0
@@ -190,12 +195,21 @@ def write_reports(store, out_dir: str | Path, weeks: Sequence[str] | None = None
     return [Path(f) for f in files], False
 
 
-def make_extractor(actors: Sequence[str | Path] = (), include_nonstate: bool = False):
-    """An :class:`~tracker.extract.Extractor` over the packaged actors plus user files."""
+def make_extractor(actors: Sequence[str | Path] = (), include_nonstate: bool = False,
+                   model: str = "rules"):
+    """The extract stage over the packaged actors plus user files: the rule
+    :class:`~tracker.extract.Extractor` (``model="rules"``; the tone model scores its
+    statements), or the learned reader that decides the statements and their tone from the
+    rules' candidates (``"fast"``, ``"accurate"`` or a reader folder)."""
     from tracker.extract import Extractor, Gazetteer
 
     gazetteer = Gazetteer.with_user_files([Path(a) for a in actors]) if actors else None
-    return Extractor(gazetteer, include_nonstate=include_nonstate)
+    rules = Extractor(gazetteer, include_nonstate=include_nonstate)
+    if model == "rules":
+        return rules
+    from tracker.reader.model import Reader, ReaderStage
+
+    return ReaderStage(Reader.load(model), rules)
 
 
 def run(paths: Sequence[str | Path], db: str | Path = DEFAULT_DB,
@@ -222,6 +236,8 @@ def run(paths: Sequence[str | Path], db: str | Path = DEFAULT_DB,
         summary.seconds["extract"] = time.perf_counter() - t
 
         t = time.perf_counter()
+        if getattr(extractor, "reads_pairs", False):
+            model = extractor
         summary.statements_scored, summary.scores_from_cache = score(store, model)
         summary.seconds["score"] = time.perf_counter() - t
 

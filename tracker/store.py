@@ -188,8 +188,11 @@ class Store:
     # -- statements ---------------------------------------------------------------------------
     def save_statements(self, article_id: str, extractor: str,
                         statements: Sequence["Statement"], n_sentences: int | None = None,
-                        n_sentences_with_country: int | None = None) -> None:
-        """Store one article's statements and mark it extracted, in one transaction."""
+                        n_sentences_with_country: int | None = None,
+                        tones: Sequence[tuple[float, str, float]] = (),
+                        model: str | None = None) -> None:
+        """Store one article's statements and mark it extracted, in one transaction; with
+        ``tones`` (one per statement) and ``model``, their scores too."""
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         with self.db:
             self.db.execute("DELETE FROM statements WHERE article_id=? AND extractor=? AND id "
@@ -203,6 +206,14 @@ class Store:
                   s.sentence, s.source, s.target, json.dumps(s.source_spans),
                   json.dumps(s.target_spans), s.clause_start, s.clause_end, s.rule,
                   s.source_text, s.target_text) for s in statements])
+            if tones:
+                ids = {(i, src, tgt): sid for sid, i, src, tgt in self.db.execute(
+                    "SELECT id, sentence_index, source, target FROM statements WHERE "
+                    "article_id=? AND extractor=?", (article_id, extractor))}
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO scores VALUES (?,?,?,?,?)",
+                    [(ids[(s.sentence_index, s.source, s.target)], model, t, lab, c)
+                     for s, (t, lab, c) in zip(statements, tones, strict=True)])
             self.db.execute("INSERT OR REPLACE INTO extractions VALUES (?,?,?,?,?,?)",
                             (article_id, extractor, len(statements), now, n_sentences,
                              n_sentences_with_country))

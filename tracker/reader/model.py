@@ -1,0 +1,265 @@
+"""The reader: units of text in, directed statements with their tone out.
+
+A unit is a sentence (or a short item of a few) with the text before it as context, its date
+and, for a speech or an official release, its speaker. The rule extractor proposes the candidates
+(:mod:`tracker.reader.candidates`); a transformer decides for each whether the source says or does
+something toward the target, and in what tone, giving calibrated P(none), P(hostile),
+P(neutral), P(cooperative). A candidate is a statement when P(none) is below the model's
+threshold (chosen on dev data); its tone is P(cooperative) - P(hostile) among the statement
+classes, its label the likeliest of them, its confidence that label's probability.
+
+A model folder holds ``adapter.safetensors``, ``config.json`` (what predicting needs),
+``recipe.json`` and ``metrics.json`` (how it was made and how it scored) and a card.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.resources
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from tracker.errors import TrackerError
+from tracker.reader.candidates import Candidate, candidates
+from tracker.tone import encoder as encoder_folder
+from tracker.tone.model import softmax
+
+CLASSES = ("none", "hostile", "neutral", "cooperative")
+KIND = "pair-reader"
+FORMAT_VERSION = 1
+ADAPTER_FILE, CONFIG_FILE = "adapter.safetensors", "config.json"
+SHIPPED = {"fast": "reader-minilm"}
+
+
+def model_path(name: str | os.PathLike | None = None) -> Path:
+    """A model folder: ``fast`` (the default) or ``accurate`` by name, or a path."""
+    name = "fast" if name is None else name
+    if str(name) in SHIPPED:
+        return Path(str(importlib.resources.files("tracker.models").joinpath(SHIPPED[str(name)])))
+    if str(name) == "accurate":
+        raise TrackerError("the accurate reader is not installed; pass --model fast or a "
+                           "model folder.")
+    return Path(name).expanduser()
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What the reader reads: ``text[first_offset:]`` is the unit, the text before is context."""
+
+    id: str
+    text: str
+    first_offset: int = 0
+    published: str | None = None
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class ReadPair:
+    """A candidate as the reader read it."""
+
+    source: str
+    target: str
+    source_spans: tuple[tuple[int, int], ...]
+    target_spans: tuple[tuple[int, int], ...]
+    p_statement: float
+    is_statement: bool
+    tone: float
+    label: str
+    confidence: float
+
+
+class Reader:
+    """A pair reader loaded from its folder (cheap; the network loads on first use)."""
+
+    def __init__(self, path: Path, config: dict, encoder=None):
+        self.path, self.config, self.encoder = Path(path), dict(config), encoder
+        self.temperature = float(config.get("temperature", 1.0))
+        self.threshold = float(config.get("threshold", 0.5))
+
+    @classmethod
+    def load(cls, name: str | os.PathLike | None = None, encoder=None) -> "Reader":
+        path = model_path(name)
+        fix = "pass --model fast, or a folder made by python -m tracker.lab reader-train"
+        for f in (ADAPTER_FILE, CONFIG_FILE):
+            if not (path / f).is_file():
+                raise TrackerError(f"reader folder '{path}' has no {f}; {fix}.")
+        config = json.loads((path / CONFIG_FILE).read_text())
+        if config.get("kind") != KIND or config.get("format_version") != FORMAT_VERSION:
+            raise TrackerError(f"'{path}' is not a reader of format {FORMAT_VERSION}; {fix}.")
+        return cls(path, config, encoder)
+
+    @staticmethod
+    def save(path: str | os.PathLike, tensors: dict, config: dict) -> Path:
+        from safetensors.numpy import save_file
+
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        save_file({k: np.ascontiguousarray(np.asarray(v), dtype=np.float16)
+                   for k, v in tensors.items()}, str(path / ADAPTER_FILE))
+        (path / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n")
+        return path
+
+    @functools.cached_property
+    def identity(self) -> str:
+        digest = hashlib.sha256((self.path / CONFIG_FILE).read_bytes())
+        digest.update(encoder_folder.sha256_file(self.path / ADAPTER_FILE).encode())
+        return "reader-" + digest.hexdigest()[:12]
+
+    # -- reading ---------------------------------------------------------------------------
+    def logits(self, inputs: Sequence[tuple], batch_size: int = 64) -> np.ndarray:
+        """Logits ``(n, 4)`` for encoded inputs of :func:`inputs_of`."""
+        from tracker.reader import net
+
+        if not len(inputs):
+            return np.zeros((0, len(CLASSES)), dtype=np.float32)
+        want = self.config.get("encoder", {}).get("weights_sha256")
+        if want and encoder_folder.weights_sha256(self.encoder) != want:
+            raise TrackerError(f"the encoder's weights differ from those '{self.path}' was "
+                               "trained on; unset TRACKER_ENCODER or retrain the reader.")
+        tok, model = net.load_pair_net(self.path / ADAPTER_FILE, self.config["network"],
+                                       self.encoder)
+        return net.run_net(model, net.encode(tok, *zip(*inputs)), batch_size,
+                           encoder_folder.use_bf16())
+
+    def read(self, units: Sequence[Unit], extractor=None, batch_size: int = 64
+             ) -> list[list[ReadPair]]:
+        """Every candidate of every unit with its probabilities, in unit order."""
+        from tracker.extract import Extractor
+
+        extractor = extractor or Extractor()
+        per_unit = [candidates(u.text, u.published, u.speaker, extractor, u.first_offset)[0]
+                    for u in units]
+        flat = [(u, c) for u, cs in zip(units, per_unit) for c in cs]
+        proba = self.proba(inputs_of(flat, extractor.gaz))
+        out, k = [], 0
+        for cs in per_unit:
+            out.append([self._pair(c, p) for c, p in zip(cs, proba[k:k + len(cs)])])
+            k += len(cs)
+        return out
+
+    def proba(self, inputs: Sequence[tuple], batch_size: int = 64) -> np.ndarray:
+        """Calibrated probabilities ``(n, 4)`` in the order of :data:`CLASSES`."""
+        return softmax(self.logits(inputs, batch_size) / self.temperature)
+
+    def _pair(self, c: Candidate, p: np.ndarray) -> ReadPair:
+        return pair_from_proba(c, p, self.threshold)
+
+
+def pair_from_proba(c: Candidate, p: np.ndarray, threshold: float) -> ReadPair:
+    """A :class:`ReadPair` from a candidate and its four probabilities."""
+    stance = p[1:] / max(float(p[1:].sum()), 1e-12)
+    k = int(stance.argmax())
+    return ReadPair(c.source, c.target, c.source_spans, c.target_spans, float(1 - p[0]),
+                    bool(p[0] < threshold), float(stance[2] - stance[0]), CLASSES[1 + k],
+                    float(stance[k]))
+
+
+def inputs_of(pairs: Sequence[tuple[Unit, Candidate]], gazetteer) -> list[tuple]:
+    """The two marked segments of each (unit, candidate), ready for :func:`net.encode`."""
+    from tracker.reader.net import first_segment, marked_text
+
+    out = []
+    for unit, c in pairs:
+        first = first_segment(gazetteer.country_name(c.source), gazetteer.country_name(c.target),
+                              gazetteer.country_name(unit.speaker) if unit.speaker else None)
+        out.append((first, marked_text(unit.text, c.source_spans, c.target_spans)))
+    return out
+
+
+class ReaderStage:
+    """The reader as the pipeline's extract stage: an article's statements and their tones in
+    one pass. Articles are read sentence by sentence, each with the sentence before it as
+    context; the rules resolve the mentions over the whole article first.
+
+    ``version`` names what stored statements came from (the reader and the rules that found its
+    candidates); ``model_id`` is the reader's identity, under which their tones are stored.
+    """
+
+    reads_pairs = True
+
+    def __init__(self, reader: Reader, extractor=None, batch_articles: int = 32):
+        from tracker.extract import Extractor
+
+        self.reader = reader
+        self.extractor = extractor or Extractor()
+        self.batch_articles = batch_articles
+
+    @property
+    def version(self) -> str:
+        return f"{self.reader.identity}+{self.extractor.version}"
+
+    @property
+    def model_id(self) -> str:
+        return self.reader.identity
+
+    @property
+    def identity(self) -> str:
+        return self.reader.identity
+
+    def extract(self, article_id: str, text: str, published=None, speaker: str | None = None):
+        """The statements of one article (the rule extractor's signature)."""
+        ((_, result),) = self._read([(article_id, text, published, speaker)])
+        return result.statements
+
+    def analyse_many(self, items, workers: int = 1):
+        """``(article_id, Extraction)`` for each ``(article_id, text, published)`` (or with a
+        fourth element, the speaker's ISO3), in order; the network reads the candidates of
+        several articles at once."""
+        batch = []
+        for item in items:
+            batch.append(item)
+            if len(batch) >= self.batch_articles:
+                yield from self._read(batch)
+                batch = []
+        if batch:
+            yield from self._read(batch)
+
+    def _read(self, batch):
+        from tracker.extract import Extraction, Statement
+        from tracker.reader.candidates import article_units
+
+        gaz = self.extractor.gaz
+        articles, flat = [], []
+        for article_id, text, published, *rest in batch:
+            speaker = rest[0] if rest else None
+            units, result = article_units(text, published, speaker, self.extractor)
+            articles.append((article_id, text, units, result))
+            for sent, start, found in units:
+                unit = Unit(article_id, text[start:sent.end], sent.start - start, published,
+                            speaker)
+                flat += [(unit, _shift(c, -start)) for c in found]
+        proba = self.reader.proba(inputs_of(flat, gaz)) if flat else []
+        k = 0
+        for article_id, text, units, result in articles:
+            statements, tones = [], []
+            for sent, _, found in units:
+                for c in found:
+                    read = pair_from_proba(c, proba[k], self.reader.threshold)
+                    k += 1
+                    if not read.is_statement:
+                        continue
+                    statements.append(Statement(
+                        article_id=article_id, sentence_index=sent.index,
+                        sentence_start=sent.start, sentence_end=sent.end,
+                        sentence=text[sent.start:sent.end], source=c.source, target=c.target,
+                        source_spans=c.source_spans, target_spans=c.target_spans,
+                        clause_start=sent.start, clause_end=sent.end, rule="reader",
+                        source_text=_words(text, c.source_spans, c.source, gaz),
+                        target_text=_words(text, c.target_spans, c.target, gaz)))
+                    tones.append((read.tone, read.label, read.confidence))
+            yield article_id, Extraction(statements, result.n_sentences,
+                                         result.n_sentences_with_country, tones=tones)
+
+
+def _shift(c: Candidate, by: int) -> Candidate:
+    return Candidate(c.source, c.target, tuple((a + by, b + by) for a, b in c.source_spans),
+                     tuple((a + by, b + by) for a, b in c.target_spans))
+
+
+def _words(text: str, spans, iso3: str, gaz) -> str:
+    return text[spans[0][0]:spans[0][1]] if spans else gaz.country_name(iso3)
