@@ -9,7 +9,7 @@ import pytest
 
 from tracker.lab import datasets, metrics
 from tracker.lab.evaluate import HeadModel
-from tracker.lab.train import split_corpus
+from tracker.lab.datasets import split_corpus
 from tracker.tone import LABELS, ToneInput
 from tracker.tone.model import softmax
 

@@ -62,7 +62,7 @@ def test_loading_and_scoring_work_with_the_network_blocked(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setattr(socket.socket, "connect", no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
-    net._load_tone_net.cache_clear()
+    net._load_adapter.cache_clear()
     m = ToneModel.load()
     r = m.predict([statement("Russia threatened Ukraine with a full-scale invasion.",
                              "Ukraine", "Russia")])

@@ -192,7 +192,7 @@ def test_lora_merge_gives_the_same_output_and_adapter_round_trips(encoder, tmp_p
 def test_adapter_not_matching_the_recipe_raises(tmp_path):
     ToneModel.save(tmp_path, {"head.weight": np.zeros((3, 768)), "head.bias": np.zeros(3)},
                    {"network": RECIPE})
-    with pytest.raises(TrackerError, match="does not match its config's network.*lab train"):
+    with pytest.raises(TrackerError, match="does not match its config's network.*tracker.lab"):
         net.tone_logits(tmp_path / ADAPTER_FILE, RECIPE, ["x"], [[]])
     with pytest.raises(TrackerError, match="one list of target spans per text"):
         net.tone_logits(tmp_path / ADAPTER_FILE, RECIPE, ["x"], [])

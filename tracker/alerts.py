@@ -1,53 +1,17 @@
-"""Alerts: moves of a pair's index between consecutive periods larger than both periods' bands
-explain, with the statements behind them."""
+"""Alerts from an index DataFrame alone (one read back from the store or a file): moves of a pair's
+index between consecutive periods larger than both periods' bands explain, with the statements
+behind them. A fitted :class:`~tracker.index.RelationshipIndex` gives the same through
+``alerts()``."""
 from __future__ import annotations
 
-import math
 from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
 
 from tracker import errors
-from tracker.index import DIRECTED_KEYS, UNDIRECTED_KEYS
+from tracker.index import ALERT_COLUMNS, DIRECTED_KEYS, UNDIRECTED_KEYS, alerts_of
 from tracker.periods import infer_period, period_label
-
-ALERT_COLUMNS = (
-    "period", "period_start", "{a}", "{b}", "previous_period", "previous_index", "index",
-    "change", "threshold", "statement_ids",
-)
-
-
-def alerts_of(agg: pd.DataFrame, weights: pd.DataFrame, keys: tuple[str, str], z: float) -> pd.DataFrame:
-    a, b = keys
-    rows = []
-    agg = agg.sort_values([a, b, "period_start"], kind="stable")
-    by_pp = {k: g for k, g in weights.groupby([a, b, "period"], sort=False)}
-    for (x, y), g in agg.groupby([a, b], sort=True):
-        prev = None
-        for rec in g.itertuples(index=False):
-            rec = rec._asdict()
-            if prev is not None:
-                change = rec["m"] - prev["m"]
-                threshold = z * math.sqrt(prev["sd"] ** 2 + rec["sd"] ** 2)
-                if abs(change) > threshold:
-                    ev = by_pp.get((x, y, rec["period"]))
-                    ids: tuple = ()
-                    if ev is not None:
-                        pull = ev["weight"].to_numpy() * (ev["tone"].to_numpy() - prev["m"])
-                        drive = np.sign(pull) == np.sign(change)
-                        order = np.argsort(-np.abs(pull[drive]), kind="stable")
-                        ids = tuple(ev["statement_id"].to_numpy()[drive][order].tolist())
-                    rows.append({
-                        "period": rec["period"], "period_start": rec["period_start"], a: x, b: y,
-                        "previous_period": prev["period"], "previous_index": 100.0 * prev["m"],
-                        "index": 100.0 * rec["m"], "change": 100.0 * change,
-                        "threshold": 100.0 * threshold, "statement_ids": ids,
-                    })
-            prev = rec
-    cols = [c.format(a=a, b=b) for c in ALERT_COLUMNS]
-    out = pd.DataFrame(rows, columns=cols)
-    return out.sort_values(["period_start", a, b], kind="stable").reset_index(drop=True)
 
 
 def find_alerts(index_df: pd.DataFrame, statements_df: pd.DataFrame | None = None, alpha: float = 0.05) -> pd.DataFrame:

@@ -514,7 +514,43 @@ class RelationshipIndex(BaseEstimator):
         """
         check_is_fitted(self, "results_")
         alpha = self.alpha if alpha is None else alpha
-        from tracker.alerts import alerts_of
-
         return alerts_of(self.aggregates_, self.weights_, self._keys,
                          NormalDist().inv_cdf(1 - alpha / 2))
+
+
+ALERT_COLUMNS = (
+    "period", "period_start", "{a}", "{b}", "previous_period", "previous_index", "index",
+    "change", "threshold", "statement_ids",
+)
+
+
+def alerts_of(agg: pd.DataFrame, weights: pd.DataFrame, keys: tuple[str, str], z: float) -> pd.DataFrame:
+    a, b = keys
+    rows = []
+    agg = agg.sort_values([a, b, "period_start"], kind="stable")
+    by_pp = {k: g for k, g in weights.groupby([a, b, "period"], sort=False)}
+    for (x, y), g in agg.groupby([a, b], sort=True):
+        prev = None
+        for rec in g.itertuples(index=False):
+            rec = rec._asdict()
+            if prev is not None:
+                change = rec["m"] - prev["m"]
+                threshold = z * math.sqrt(prev["sd"] ** 2 + rec["sd"] ** 2)
+                if abs(change) > threshold:
+                    ev = by_pp.get((x, y, rec["period"]))
+                    ids: tuple = ()
+                    if ev is not None:
+                        pull = ev["weight"].to_numpy() * (ev["tone"].to_numpy() - prev["m"])
+                        drive = np.sign(pull) == np.sign(change)
+                        order = np.argsort(-np.abs(pull[drive]), kind="stable")
+                        ids = tuple(ev["statement_id"].to_numpy()[drive][order].tolist())
+                    rows.append({
+                        "period": rec["period"], "period_start": rec["period_start"], a: x, b: y,
+                        "previous_period": prev["period"], "previous_index": 100.0 * prev["m"],
+                        "index": 100.0 * rec["m"], "change": 100.0 * change,
+                        "threshold": 100.0 * threshold, "statement_ids": ids,
+                    })
+            prev = rec
+    cols = [c.format(a=a, b=b) for c in ALERT_COLUMNS]
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["period_start", a, b], kind="stable").reset_index(drop=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tracker.lab.train import read_json
+from tracker.lab.files import read_json
 from tracker.tone.model import ADAPTER_FILE, CONFIG_FILE, METRICS_FILE, RECIPE_FILE
 
 

@@ -73,7 +73,7 @@ def card(model: Path = MODEL,
 
     if measure:
         from tracker.lab.evaluate import evaluate as evaluate_model
-        from tracker.lab.train import read_json, write_json
+        from tracker.lab.files import read_json, write_json
         from tracker.tone.model import METRICS_FILE
 
         table, info = evaluate_model(model, data_dir=data_dir, gold_dir=gold_dir,
@@ -154,7 +154,7 @@ def baseline(out: Path = DYADS, split: str = typer.Option("test", "--split")) ->
     """Today's reader (rule extractor + tone model) scored on a split of the corpus."""
     from tracker.lab.corpus import load_corpus
     from tracker.lab.dyads_eval import evaluate as evaluate_reader
-    from tracker.lab.train import write_json
+    from tracker.lab.files import write_json
 
     table = evaluate_reader(load_corpus(out, split=split))
     write_json(out / f"baseline-{split}.json", table)
@@ -191,7 +191,10 @@ def reader_train(corpus: Path = typer.Option(Path("corpus/dyads"), "--corpus"),
 @friendly
 def reader_eval(model: str = typer.Option("fast", "--model"),
                 corpus: Path = typer.Option(Path("corpus/dyads"), "--corpus"),
-                split: str = typer.Option("dev", "--split")) -> None:
+                split: str = typer.Option("dev", "--split"),
+                record: bool = typer.Option(False, "--record",
+                                            help="Store the table in the model's metrics.json "
+                                                 "and rewrite its card.")) -> None:
     """The reader and today's rules + tone model on a split of the corpus, in one run."""
     from tracker.lab.corpus import load_corpus
     from tracker.lab.dyads_eval import rules_reader, score
@@ -199,9 +202,27 @@ def reader_eval(model: str = typer.Option("fast", "--model"),
     from tracker.reader.model import Reader
 
     items = load_corpus(corpus, split=split)
+    reader = Reader.load(model)
     table = {"rules": score(items, rules_reader(items)),
-             "reader": score(items, reader_predictions(items, Reader.load(model)))}
+             "reader": score(items, reader_predictions(items, reader))}
+    if record:
+        from tracker.lab.reader_card import write_reader_card
+        from tracker.lab.files import read_json, write_json
+
+        metrics = read_json(reader.path / "metrics.json")
+        metrics[f"corpus_{split}"] = table
+        write_json(reader.path / "metrics.json", metrics)
+        write_reader_card(reader.path)
     typer.echo(json.dumps(table, indent=1))
+
+
+@app.command(name="reader-card")
+@friendly
+def reader_card(model: Path = typer.Option(Path("models/reader-minilm"), "--model")) -> None:
+    """Rewrite a reader's card from its config, recipe and measurements."""
+    from tracker.lab.reader_card import write_reader_card
+
+    typer.echo(str(write_reader_card(model)))
 
 
 def main() -> None:

@@ -206,3 +206,53 @@ def cameo_inputs(data_dir: Path):
     df = df[df["example"].notna()]
     return [ToneInput(" ".join(str(t).split())) for t in df["example"]], \
         df["goldstein"].astype(float).to_numpy()
+
+
+# ---------------------------------------------------------------------------------------------
+# The tone model's training data
+
+CORPUS_HOLDOUT = 0.1
+
+
+def split_corpus(inputs, labels, frac: float = CORPUS_HOLDOUT, random_state: int = 0):
+    """Hold out ``frac`` of the distinct corpus texts (all rows of a text on one side).
+
+    Returns ``(train_index, heldout_index)`` arrays.
+    """
+    import random
+
+    texts = sorted({i.text for i in inputs})
+    random.Random(random_state).shuffle(texts)
+    held = set(texts[:max(1, round(frac * len(texts)))]) if texts else set()
+    ho = np.array([i.text in held for i in inputs], dtype=bool)
+    return np.flatnonzero(~ho), np.flatnonzero(ho)
+
+
+def training_data(data_dir: Path, corpus, random_state: int):
+    """Files, (inputs, labels) per set, and the corpus split; train-allowed + dev files only."""
+    files = {
+        "newsmtsc_train": data_dir / "newsmtsc" / "train.jsonl",
+        "quadclass_train": data_dir / "un_quadclass" / "split" / "quad_train.tsv",
+        "newsmtsc_rw_dev": data_dir / "newsmtsc" / "splits_eval" / "rw_dev.jsonl",
+        "newsmtsc_mt_dev": data_dir / "newsmtsc" / "splits_eval" / "mt_dev.jsonl",
+    }
+    sets = {
+        "newsmtsc_train": load_newsmtsc(files["newsmtsc_train"]),
+        "quadclass_train": load_quadclass(files["quadclass_train"]),
+        "newsmtsc_rw_dev": load_newsmtsc(files["newsmtsc_rw_dev"]),
+        "newsmtsc_mt_dev": load_newsmtsc(files["newsmtsc_mt_dev"]),
+    }
+    if corpus is not None and Path(corpus).is_file() and len(load_corpus(corpus)[0]):
+        files["corpus"] = Path(corpus)
+        sets["corpus"] = load_corpus(corpus)
+    else:
+        log.warning("corpus %s not found or empty: training without the project's statements",
+                    corpus)
+    split = split_corpus(*sets["corpus"], random_state=random_state) if "corpus" in sets \
+        else (np.zeros(0, int), np.zeros(0, int))
+    return files, sets, split
+
+
+def subset(pair, idx):
+    inputs, y = pair
+    return [inputs[i] for i in idx], y[idx]

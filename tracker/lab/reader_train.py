@@ -18,7 +18,7 @@ import numpy as np
 
 from tracker.lab.corpus import Item, load_corpus
 from tracker.lab.metrics import fit_temperature
-from tracker.lab.train import code_version, display_path, write_json
+from tracker.lab.files import code_version, display_path, write_json
 from tracker.reader.candidates import candidates
 from tracker.reader.model import (CLASSES, FORMAT_VERSION, KIND, Reader, Unit, inputs_of,
                                   pair_from_proba)
@@ -103,6 +103,7 @@ def train_reader(corpus: str | Path, out_dir: str | Path, random_state: int = 0,
 
     from tracker.extract import Extractor
     from tracker.reader import net as net_mod
+    from tracker.tone import net as tone_net
 
     t_start = time.time()
     recipe = dict(RECIPE, epochs=int(epochs or RECIPE["epochs"]))
@@ -119,12 +120,12 @@ def train_reader(corpus: str | Path, out_dir: str | Path, random_state: int = 0,
              "candidates", len(train_items), len(train_rows), train_missed, len(dev_items),
              len(dev_rows))
 
-    net_mod.set_threads()
+    tone_net.set_threads()
     torch.manual_seed(random_state)
     rng = random.Random(random_state)
-    tok, enc = net_mod.load_encoder(encoder, fresh=True)
+    tok, enc = tone_net.load_encoder(encoder, fresh=True)
     model = net_mod.build_net(enc, NETWORK)
-    device = net_mod.default_device()
+    device = tone_net.default_device()
     model.to(device)
     gaz = extractor.gaz
 
@@ -182,7 +183,7 @@ def train_reader(corpus: str | Path, out_dir: str | Path, random_state: int = 0,
                         "train_seconds": round(time.perf_counter() - t0, 1),
                         "dev_threshold": threshold,
                         **{f"dev_{k}": round(v, 4) for k, v in scores.items()}})
-        states.append((net_mod.trainable_state(model), dev_logits))
+        states.append((tone_net.trainable_state(model), dev_logits))
         log.info("epoch %d: %s", epoch, history[-1])
     best = max(range(len(history)), key=lambda k: history[k]["dev_f1"]
                + history[k]["dev_pair_and_sign_accuracy"])

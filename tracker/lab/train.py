@@ -6,16 +6,15 @@ corpus and gold folders in.
 """
 from __future__ import annotations
 
-import json
 import logging
 import os
-import subprocess
 import time
 from pathlib import Path
 
 import numpy as np
 
-from tracker.lab.datasets import load_corpus, load_newsmtsc, load_quadclass
+from tracker.lab.datasets import subset, training_data
+from tracker.lab.files import code_version, display_path, write_json
 from tracker.lab.metrics import expected_calibration_error, fit_temperature, macro_f1
 from tracker.tone import encoder as encoder_folder
 from tracker.tone.encoder import sha256_file
@@ -43,54 +42,6 @@ RECIPE = {
     "corpus_repeats": 1,
     "rows_total_per_epoch": 4000,
 }
-#: Baseline head hyper-parameters (C and sample weights chosen by mean dev/hold-out macro-F1 on a
-#: grid when the frozen head was the shipped model; refitted here, not searched again).
-BASELINE_HEAD = {"C": 0.03, "quad_weight": 1.0, "corpus_weight": 3.0}
-CORPUS_HOLDOUT = 0.1
-
-
-def split_corpus(inputs, labels, frac: float = CORPUS_HOLDOUT, random_state: int = 0):
-    """Hold out ``frac`` of the distinct corpus texts (all rows of a text on one side).
-
-    Returns ``(train_index, heldout_index)`` arrays.
-    """
-    import random
-
-    texts = sorted({i.text for i in inputs})
-    random.Random(random_state).shuffle(texts)
-    held = set(texts[:max(1, round(frac * len(texts)))]) if texts else set()
-    ho = np.array([i.text in held for i in inputs], dtype=bool)
-    return np.flatnonzero(~ho), np.flatnonzero(ho)
-
-
-def training_data(data_dir: Path, corpus, random_state: int):
-    """Files, (inputs, labels) per set, and the corpus split; train-allowed + dev files only."""
-    files = {
-        "newsmtsc_train": data_dir / "newsmtsc" / "train.jsonl",
-        "quadclass_train": data_dir / "un_quadclass" / "split" / "quad_train.tsv",
-        "newsmtsc_rw_dev": data_dir / "newsmtsc" / "splits_eval" / "rw_dev.jsonl",
-        "newsmtsc_mt_dev": data_dir / "newsmtsc" / "splits_eval" / "mt_dev.jsonl",
-    }
-    sets = {
-        "newsmtsc_train": load_newsmtsc(files["newsmtsc_train"]),
-        "quadclass_train": load_quadclass(files["quadclass_train"]),
-        "newsmtsc_rw_dev": load_newsmtsc(files["newsmtsc_rw_dev"]),
-        "newsmtsc_mt_dev": load_newsmtsc(files["newsmtsc_mt_dev"]),
-    }
-    if corpus is not None and Path(corpus).is_file() and len(load_corpus(corpus)[0]):
-        files["corpus"] = Path(corpus)
-        sets["corpus"] = load_corpus(corpus)
-    else:
-        log.warning("corpus %s not found or empty: training without the project's statements",
-                    corpus)
-    split = split_corpus(*sets["corpus"], random_state=random_state) if "corpus" in sets \
-        else (np.zeros(0, int), np.zeros(0, int))
-    return files, sets, split
-
-
-def subset(pair, idx):
-    inputs, y = pair
-    return [inputs[i] for i in idx], y[idx]
 
 
 def bucketed_batches(lengths, batch_size, rng, bucket: int = 50):
@@ -213,15 +164,6 @@ def train_tone_net(
     return history, states
 
 
-
-
-def read_json(path: str | os.PathLike) -> dict:
-    """A JSON file of a model folder (recipe or measurements)."""
-    return json.loads(Path(path).read_text(encoding="utf-8"))
-
-
-def write_json(path: str | os.PathLike, obj: dict) -> None:
-    Path(path).write_text(json.dumps(obj, indent=2, default=float) + "\n", encoding="utf-8")
 
 
 def train(
@@ -400,30 +342,3 @@ def train(
         write_json(out_dir / METRICS_FILE, metrics)
         write_card(out_dir)
     return {"recipe": made, "metrics": metrics}
-
-
-def display_path(path: Path) -> str:
-    """``path`` relative to the current folder (the repository root, when run from there)."""
-    path = Path(path).resolve()
-    here = Path.cwd().resolve()
-    for root, prefix in ((here, ""), (here.parent, "../")):
-        try:
-            return prefix + str(path.relative_to(root))
-        except ValueError:
-            continue
-    return str(path)
-
-
-def code_version() -> str:
-    """The git commit of the current folder's checkout (``+uncommitted-changes`` if the package
-    differs from it), or ``"unknown"`` outside a checkout."""
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
-                             timeout=10)
-        if out.returncode == 0 and out.stdout.strip():
-            dirty = subprocess.run(["git", "status", "--porcelain", "--", "tracker"],
-                                   capture_output=True, text=True, timeout=10).stdout.strip()
-            return out.stdout.strip() + ("+uncommitted-changes" if dirty else "")
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return "unknown"

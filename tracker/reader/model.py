@@ -14,7 +14,6 @@ A model folder holds ``adapter.safetensors``, ``config.json`` (what predicting n
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib.resources
 import json
 import os
@@ -27,7 +26,7 @@ import numpy as np
 from tracker.errors import TrackerError
 from tracker.reader.candidates import Candidate, candidates
 from tracker.tone import encoder as encoder_folder
-from tracker.tone.model import softmax
+from tracker.tone.model import folder_identity, save_folder, softmax
 
 CLASSES = ("none", "hostile", "neutral", "cooperative")
 KIND = "pair-reader"
@@ -95,20 +94,12 @@ class Reader:
 
     @staticmethod
     def save(path: str | os.PathLike, tensors: dict, config: dict) -> Path:
-        from safetensors.numpy import save_file
-
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        save_file({k: np.ascontiguousarray(np.asarray(v), dtype=np.float16)
-                   for k, v in tensors.items()}, str(path / ADAPTER_FILE))
-        (path / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n")
-        return path
+        """Write a reader folder's weights and ``config.json``."""
+        return save_folder(path, tensors, config)
 
     @functools.cached_property
     def identity(self) -> str:
-        digest = hashlib.sha256((self.path / CONFIG_FILE).read_bytes())
-        digest.update(encoder_folder.sha256_file(self.path / ADAPTER_FILE).encode())
-        return "reader-" + digest.hexdigest()[:12]
+        return folder_identity(self.path, "reader")
 
     # -- reading ---------------------------------------------------------------------------
     def logits(self, inputs: Sequence[tuple], batch_size: int = 64) -> np.ndarray:

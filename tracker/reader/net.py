@@ -11,18 +11,14 @@ of a few MB carries a model.
 """
 from __future__ import annotations
 
-import functools
-import json
 import os
-from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 import torch
 from torch import nn
 
-from tracker.errors import TrackerError
-from tracker.tone.net import LoRALinear, default_device, load_encoder, set_threads
+from tracker.tone.net import add_lora, load_adapter, run_batches
 
 N_CLASSES = 4
 SOURCE_MARK, TARGET_MARK = "@", "#"
@@ -114,64 +110,15 @@ class PairNet(nn.Module):
 def build_net(encoder, network: dict) -> PairNet:
     """LoRA adapters on the named linear layers of every encoder layer (the rest frozen), the
     token-type embedding open, and the head."""
-    for p in encoder.parameters():
-        p.requires_grad_(False)
-    for name, mod in list(encoder.named_modules()):
-        if isinstance(mod, nn.Linear) and ".layer." in name and name.endswith(
-                tuple(network["lora_targets"])):
-            parent, child = name.rsplit(".", 1)
-            lora = LoRALinear(mod, network["lora_r"], network["lora_alpha"],
-                              network["lora_dropout"])
-            setattr(encoder.get_submodule(parent), child, lora)
-            lora.lora_A.requires_grad_(True)
-            lora.lora_B.requires_grad_(True)
-    encoder.embeddings.token_type_embeddings.weight.requires_grad_(True)
-    return PairNet(encoder, network["head_dropout"])
+    return PairNet(add_lora(encoder, network), network["head_dropout"])
 
 
 def run_net(net, items, batch_size: int, bf16: bool) -> np.ndarray:
     """Logits ``(n, 4)`` for encoded candidates, batched by sorted length, in input order."""
-    out = np.zeros((len(items), N_CLASSES), dtype=np.float32)
-    order = sorted(range(len(items)), key=lambda i: len(items[i][0]))
-    dev = next(net.parameters()).device
-    with torch.inference_mode():
-        for b in range(0, len(order), batch_size):
-            sel = order[b:b + batch_size]
-            batch = collate([items[i] for i in sel], dev)
-            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16):
-                out[sel] = net(*batch).float().cpu().numpy()
-    return out
-
-
-def trainable_state(net) -> dict[str, np.ndarray]:
-    return {n: p.detach().float().cpu().numpy().copy() for n, p in net.named_parameters()
-            if p.requires_grad}
+    return run_batches(net, items, batch_size, bf16, collate, N_CLASSES)
 
 
 def load_pair_net(adapter: str | os.PathLike, network: dict,
                   model_dir: str | os.PathLike | None = None, device: str | None = None):
     """``(tokenizer, net)`` of an adapter file, LoRA merged, eval mode; loaded once per file."""
-    adapter = Path(adapter).resolve()
-    return _load(str(adapter), adapter.stat().st_mtime_ns, json.dumps(network, sort_keys=True),
-                 str(model_dir) if model_dir else "", device or default_device())
-
-
-@functools.lru_cache(maxsize=4)
-def _load(adapter: str, _mtime: int, network_json: str, model_dir: str, device: str):
-    from safetensors.numpy import load_file
-
-    if device == "cpu":
-        set_threads()
-    tok, enc = load_encoder(model_dir or None, fresh=True)
-    net = build_net(enc, json.loads(network_json))
-    state = {k: torch.from_numpy(v.astype(np.float32)) for k, v in load_file(adapter).items()}
-    expected = {n for n, p in net.named_parameters() if p.requires_grad}
-    if set(state) != expected:
-        raise TrackerError(f"'{adapter}' does not match its config's network; retrain it "
-                           "(python -m tracker.lab reader-train).")
-    net.load_state_dict(state, strict=False)
-    for m in net.modules():
-        if isinstance(m, LoRALinear):
-            m.merge()
-    net.eval().to(device)
-    return tok, net
+    return load_adapter(adapter, network, build_net, model_dir, device)

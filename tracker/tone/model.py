@@ -73,6 +73,29 @@ def results_from_proba(proba: np.ndarray) -> list[ToneResult]:
     return [ToneResult(float(t), LABELS[a], float(p[a])) for t, a, p in zip(tone, arg, proba)]
 
 
+def save_folder(path: str | os.PathLike, tensors: dict, config: dict) -> Path:
+    """Write a model folder's weights (``tensors``: name -> array, stored as fp16 safetensors)
+    and its ``config.json``; returns the folder. ``recipe.json``, ``metrics.json`` and the card
+    are the workbench's to add."""
+    from safetensors.numpy import save_file
+
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    save_file({k: np.ascontiguousarray(np.asarray(v), dtype=np.float16)
+               for k, v in tensors.items()}, str(path / ADAPTER_FILE))
+    (path / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n")
+    return path
+
+
+def folder_identity(path: Path, prefix: str) -> str:
+    """``prefix-`` and a hash of a model folder's ``config.json`` and weights: what stored
+    results carry, so that a changed model never mixes with old ones while new measurements
+    (recipe, metrics, card) change nothing."""
+    digest = hashlib.sha256((Path(path) / CONFIG_FILE).read_bytes())
+    digest.update(encoder_folder.sha256_file(Path(path) / ADAPTER_FILE).encode())
+    return f"{prefix}-" + digest.hexdigest()[:12]
+
+
 class ToneModel:
     """The fine-tuned tone model of a model folder.
 
@@ -139,23 +162,12 @@ class ToneModel:
 
     @staticmethod
     def save(path: str | os.PathLike, tensors: dict, config: dict) -> Path:
-        """Write a model folder's weights (``tensors``: name -> array, stored as fp16) and its
-        ``config.json``; returns the folder. ``recipe.json``, ``metrics.json`` and the card are
-        the workbench's to add."""
-        from safetensors.numpy import save_file
-
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        save_file({k: np.ascontiguousarray(np.asarray(v), dtype=np.float16)
-                   for k, v in tensors.items()}, str(path / ADAPTER_FILE))
-        (path / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n")
-        return path
+        """Write a model folder's weights and ``config.json`` (:func:`save_folder`)."""
+        return save_folder(path, tensors, config)
 
     @functools.cached_property
     def identity(self) -> str:
-        digest = hashlib.sha256((self.path / CONFIG_FILE).read_bytes())
-        digest.update(encoder_folder.sha256_file(self.path / ADAPTER_FILE).encode())
-        return "tone-" + digest.hexdigest()[:12]
+        return folder_identity(self.path, "tone")
 
     def _check_encoder(self) -> None:
         if self._checked:

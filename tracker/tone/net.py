@@ -247,6 +247,13 @@ def build_net(encoder, network: dict) -> ToneNet:
     ``network`` holds lora_r, lora_alpha, lora_dropout, lora_targets, train_type_embedding and
     head_dropout (the ``network`` entry of a model's ``config.json``).
     """
+    return ToneNet(add_lora(encoder, network), head_dropout=network["head_dropout"])
+
+
+def add_lora(encoder, network: dict):
+    """Freeze ``encoder``, wrap the linear layers named in ``network["lora_targets"]`` of every
+    layer in LoRA adapters and open the token-type embedding (unless ``train_type_embedding``
+    is false); returns the encoder."""
     for p in encoder.parameters():
         p.requires_grad_(False)
     for name, mod in list(encoder.named_modules()):
@@ -260,7 +267,7 @@ def build_net(encoder, network: dict) -> ToneNet:
             lora.lora_B.requires_grad_(True)
     if network.get("train_type_embedding", True):
         encoder.embeddings.token_type_embeddings.weight.requires_grad_(True)
-    return ToneNet(encoder, head_dropout=network["head_dropout"])
+    return encoder
 
 
 def encode_marked(tokenizer, texts: Sequence[str], target_spans: Sequence[Sequence[Span]]):
@@ -292,13 +299,19 @@ def collate(items, device="cpu"):
 
 def run_net(net, items, batch_size: int, bf16: bool) -> np.ndarray:
     """Logits ``(n, 3)`` of ``net`` for encoded items, batched by sorted length, input order."""
-    out = np.zeros((len(items), 3), dtype=np.float32)
+    return run_batches(net, items, batch_size, bf16, collate, 3)
+
+
+def run_batches(net, items, batch_size: int, bf16: bool, collate_fn, n_out: int) -> np.ndarray:
+    """Outputs ``(n, n_out)`` of ``net`` for encoded items (``collate_fn`` pads a batch of
+    them), batched by sorted length, in input order."""
+    out = np.zeros((len(items), n_out), dtype=np.float32)
     order = sorted(range(len(items)), key=lambda i: len(items[i][0]))
     dev = next(net.parameters()).device
     with torch.inference_mode():
         for b in range(0, len(order), batch_size):
             sel = order[b:b + batch_size]
-            batch = collate([items[i] for i in sel], dev)
+            batch = collate_fn([items[i] for i in sel], dev)
             with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16):
                 out[sel] = net(*batch).float().cpu().numpy()
     return out
@@ -318,27 +331,36 @@ def load_tone_net(adapter: str | os.PathLike, network: dict,
     The encoder folder must hold the weights the adapter was trained on (callers check the
     sha256, :func:`~tracker.tone.encoder.weights_sha256`).
     """
+    return load_adapter(adapter, network, build_net, model_dir, device)
+
+
+def load_adapter(adapter: str | os.PathLike, network: dict, build, model_dir=None,
+                 device: str | None = None):
+    """``(tokenizer, net)``: ``build(encoder, network)`` on a fresh encoder, the adapter file's
+    tensors loaded into it, LoRA merged, eval mode; memoised per adapter file (and its
+    modification time), network, builder and encoder."""
     adapter = Path(adapter).resolve()
-    return _load_tone_net(str(adapter), adapter.stat().st_mtime_ns,
-                          json.dumps(network, sort_keys=True), str(resolve_encoder_dir(model_dir)),
-                          device or default_device())
+    return _load_adapter(str(adapter), adapter.stat().st_mtime_ns,
+                         json.dumps(network, sort_keys=True), build,
+                         str(resolve_encoder_dir(model_dir)), device or default_device())
 
 
 @functools.lru_cache(maxsize=4)
-def _load_tone_net(adapter: str, _mtime: int, network_json: str, model_dir: str, device: str):
+def _load_adapter(adapter: str, _mtime: int, network_json: str, build, model_dir: str,
+                  device: str):
     from safetensors.numpy import load_file
 
     if device == "cpu":
         set_threads()
     tok, enc = load_encoder(model_dir, fresh=True)
-    net = build_net(enc, json.loads(network_json))
+    net = build(enc, json.loads(network_json))
     state = {k: torch.from_numpy(v.astype(np.float32)) for k, v in load_file(adapter).items()}
     expected = {n for n, p in net.named_parameters() if p.requires_grad}
     if set(state) != expected:
         raise TrackerError(
             f"'{adapter}' does not match its config's network (unexpected "
             f"{sorted(set(state) - expected)[:3]}, missing {sorted(expected - set(state))[:3]}); "
-            "retrain it (python -m tracker.lab train).")
+            "retrain it (python -m tracker.lab).")
     net.load_state_dict(state, strict=False)
     for m in net.modules():
         if isinstance(m, LoRALinear):
