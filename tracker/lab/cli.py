@@ -216,6 +216,35 @@ def reader_eval(model: str = typer.Option("fast", "--model"),
     typer.echo(json.dumps(table, indent=1))
 
 
+@app.command(name="reader-voa-tone")
+@friendly
+def reader_voa_tone(model: str = typer.Option("fast", "--model"), data_dir: Path = DATA,
+                    gold_dir: Path = GOLD, record: bool = typer.Option(False, "--record")
+                    ) -> None:
+    """Tone macro-F1 on the VOA gold test pairs: the reader (pairs read as candidates) against
+    the shipped tone model, in one run."""
+    import numpy as np
+
+    from tracker.lab.datasets import load_voa_tone
+    from tracker.lab.dyads_eval import voa_tone_given_pairs
+    from tracker.lab.metrics import macro_f1
+    from tracker.reader.model import Reader
+    from tracker.tone import LABELS, ToneModel
+
+    reader = Reader.load(model)
+    inputs, y, _ = load_voa_tone(data_dir, gold_dir, "test")
+    pred = np.array([LABELS.index(r.label) for r in ToneModel.load().predict(inputs)])
+    table = {"reader": voa_tone_given_pairs(data_dir, gold_dir, reader),
+             "tone_model": {"rows": len(y), "macro_f1": round(macro_f1(y, pred), 4)}}
+    if record:
+        from tracker.lab.files import read_json, write_json
+
+        metrics = read_json(reader.path / "metrics.json")
+        metrics["voa_tone_test"] = table
+        write_json(reader.path / "metrics.json", metrics)
+    typer.echo(json.dumps(table, indent=1))
+
+
 @app.command(name="reader-card")
 @friendly
 def reader_card(model: Path = typer.Option(Path("models/reader-minilm"), "--model")) -> None:

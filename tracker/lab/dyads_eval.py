@@ -90,3 +90,43 @@ def evaluate(items: list[Item], reader: Callable[[list[Item]], list[Prediction]]
     """:func:`score` of ``reader`` on ``items``."""
     items = list(items)
     return score(items, reader(items))
+
+
+def voa_tone_given_pairs(data_dir, gold_dir, reader, part: str = "test") -> dict:
+    """Tone of given pairs: the project's VOA tone labels (``benchmarks/gold/voa_tone.jsonl``)
+    read by ``reader`` through the same path as its candidates (the story read sentence by
+    sentence, the row's pair looked up among the sentence's candidates; a pair that is not a
+    candidate counts as wrong). Returns macro-F1 over hostile / neutral / cooperative and the
+    share of rows whose pair was a candidate."""
+    import numpy as np
+
+    from tracker.extract import Extractor
+    from tracker.lab.gold import VOA_TONE, load_gold
+    from tracker.lab.metrics import macro_f1
+    from tracker.reader.candidates import article_units
+    from tracker.reader.model import Unit, _shift, inputs_of
+
+    gold = load_gold(data_dir, gold_dir, part, VOA_TONE)
+    extractor = Extractor()
+    found, flat = {}, []
+    for article_id in dict.fromkeys(r["article_id"] for r in gold.rows):
+        art = gold.articles[article_id]
+        units, _ = article_units(art.text, art.published, None, extractor)
+        for sent, start, cands in units:
+            unit = Unit(art.id, art.text[start:sent.end], sent.start - start, art.published)
+            for c in cands:
+                found[(art.id, sent.index, c.source, c.target)] = len(flat)
+                flat.append((unit, _shift(c, -start)))
+    proba = reader.proba(inputs_of(flat, extractor.gaz)) if flat else np.zeros((0, 4))
+    labels = ("hostile", "neutral", "cooperative")
+    y, pred, hit = [], [], 0
+    for r in gold.rows:
+        y.append(labels.index(r["label"]))
+        k = found.get((r["article_id"], r["sentence_index"], r["source"], r["target"]))
+        if k is None:
+            pred.append(-1)
+            continue
+        hit += 1
+        pred.append(int(proba[k][1:].argmax()))
+    return {"rows": len(y), "pairs_among_candidates": hit,
+            "macro_f1": round(macro_f1(np.array(y), np.array(pred)), 4)}
