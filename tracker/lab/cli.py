@@ -187,6 +187,16 @@ def reader_train(corpus: Path = typer.Option(Path("corpus/dyads"), "--corpus"),
     typer.echo(json.dumps(info["metrics"], indent=1))
 
 
+@app.command(name="reader-calibrate")
+@friendly
+def reader_calibrate(corpus: Path = typer.Option(Path("corpus/dyads"), "--corpus"),
+                     model: Path = typer.Option(Path("models/reader-minilm"), "--model")) -> None:
+    """Fit a reader's temperature and statement threshold again on the corpus dev part."""
+    from tracker.lab.reader_train import recalibrate
+
+    typer.echo(json.dumps(recalibrate(corpus, model), indent=1))
+
+
 @app.command(name="reader-eval")
 @friendly
 def reader_eval(model: str = typer.Option("fast", "--model"),
