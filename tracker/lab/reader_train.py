@@ -3,8 +3,9 @@
 Every corpus item is a unit; its candidates (:mod:`tracker.reader.candidates`) are labelled
 from the annotators' pairs: "none" for a candidate no annotator pair matches, else the pair's
 tone sign (hostile, neutral, cooperative). The encoder is adapted with LoRA; after every epoch
-the candidates of the corpus dev part are scored, and the epoch with the best dev pair F1 is kept. The temperature and the statement threshold are then fitted on dev. The test
-part is never read here.
+the candidates of the corpus dev part are scored, and the epoch with the best dev pair F1 is
+kept. The temperature and the statement threshold are then fitted on dev. The test part is
+never read here.
 """
 from __future__ import annotations
 
@@ -233,7 +234,8 @@ def train_reader(corpus: str | Path, out_dir: str | Path, random_state: int = 0,
                  train_missed, "dev_items": len(dev_items), "dev_candidates": len(dev_rows),
                  "dev_gold_pairs_not_candidates": dev_missed,
                  "train_classes": dict(zip(CLASSES, map(int, freq)))},
-        "selection": "best dev pair F1; temperature and threshold fitted on dev", "code_version": code_version(),
+        "selection": "best dev pair F1; temperature and threshold fitted on dev",
+        "code_version": code_version(),
         "code": "python -m tracker.lab reader-train (tracker.lab.reader_train.train_reader)",
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
     metrics = {"epochs": history, "selected_epoch": history[best]["epoch"],
