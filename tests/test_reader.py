@@ -81,3 +81,63 @@ def test_a_folder_that_is_no_reader_is_refused(tmp_path):
         Reader.load(tmp_path)
     with pytest.raises(TrackerError, match="accurate reader is not installed"):
         Reader.load("accurate")
+
+
+# The shipped fast reader (models/reader-minilm), on behaviour an analyst would check.
+
+@pytest.fixture(scope="module")
+def reader():
+    return Reader.load("fast")
+
+
+@pytest.mark.slow
+def test_the_shipped_reader_sees_joint_acts_of_cooperation(reader):
+    from tracker.reader import Unit
+
+    text = "Iran and Saudi Arabia agree to resume diplomatic relations and reopen their embassies."
+    (pairs,) = reader.read([Unit("x", text, 0, "2023-03-10")])
+    got = {(p.source, p.target): p for p in pairs if p.is_statement}
+    assert set(got) == {("IRN", "SAU"), ("SAU", "IRN")}
+    assert all(p.label == "cooperative" and p.tone > 0.5 for p in got.values())
+
+
+@pytest.mark.slow
+def test_the_shipped_reader_reads_an_attack_one_way(reader):
+    from tracker.reader import Unit
+
+    (pairs,) = reader.read([Unit("x", "Russia launches a missile strike on Kyiv.", 0,
+                                 "2023-03-10")])
+    got = {(p.source, p.target): p for p in pairs if p.is_statement}
+    assert set(got) == {("RUS", "UKR")} and got[("RUS", "UKR")].label == "hostile"
+
+
+def test_the_shipped_reader_folder_is_small_and_safe():
+    folder = Reader.load("fast").path
+    names = {p.name for p in folder.iterdir() if p.name != "__pycache__"}
+    assert names == {"adapter.safetensors", "config.json", "recipe.json", "metrics.json",
+                     "README.md"}
+    assert sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) < 10 * 2**20
+    card = (folder / "README.md").read_text(encoding="utf-8")
+    assert "corpus test part" in card and "silver standard" in card
+
+
+@pytest.mark.slow
+def test_a_run_with_the_reader_stores_statements_with_their_tone(tmp_path, seed_path):
+    from tracker import pipeline
+    from tracker.store import Store
+
+    extractor = pipeline.make_extractor(model="fast")
+    summary = pipeline.run([seed_path], db=tmp_path / "r.db", out=tmp_path / "out",
+                           extractor=extractor)
+    assert summary.statements_added > 0 and summary.statements_scored == 0
+    with Store(tmp_path / "r.db") as store:
+        frame = store.statements_frame()
+        assert store.get_meta("tone_model") == extractor.model_id
+    assert len(frame) == summary.statements_added
+    assert set(frame["rule"]) == {"reader"} and frame["tone"].between(-1, 1).all()
+    assert {("KOR", "RUS"), ("RUS", "KOR")} <= set(zip(frame["source"], frame["target"]))
+    assert (tmp_path / "out" / "report-2024-W05.html").is_file()
+    # A second run does no work.
+    again = pipeline.run([seed_path], db=tmp_path / "r.db", out=tmp_path / "out",
+                         extractor=pipeline.make_extractor(model="fast"))
+    assert (again.articles_extracted, again.statements_added) == (0, 0)

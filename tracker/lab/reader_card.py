@@ -26,7 +26,7 @@ def write_reader_card(folder: str | os.PathLike) -> Path:
     kb = (folder / "adapter.safetensors").stat().st_size / 1024
     epochs = _table(["epoch", "train loss", "train s", "dev threshold", "dev P", "dev R",
                      "dev F1", "dev sign on found", "dev pair and sign"],
-                    [[e["epoch"], _f(e["train_loss"]), _f(e["train_seconds"]),
+                    [[e["epoch"], _f(e["train_loss"]), f"{e['train_seconds']:.0f}",
                       _f(e["dev_threshold"]), _f(e["dev_precision"]), _f(e["dev_recall"]),
                       _f(e["dev_f1"]), _f(e["dev_sign_accuracy_found"]),
                       _f(e["dev_pair_and_sign_accuracy"])] for e in metrics["epochs"]])
@@ -60,6 +60,11 @@ read once, for the table below. Recipe: {', '.join(f'{k} {v}' for k, v in made['
 ## Epochs (dev part; the kept one: {metrics['selected_epoch']})
 
 {epochs}
+
+The epoch was kept by the selection named in `recipe.json` ({made['selection']}); the thresholds
+above are each epoch's best on that criterion. Calibration of the kept epoch:
+{metrics.get('calibration', 'temperature and threshold on the dev part')}; on dev then:
+{', '.join(f"{k} {v:.3f}" for k, v in metrics['dev_after_calibration'].items())}.
 """]
     test = metrics.get("corpus_test")
     if test:
