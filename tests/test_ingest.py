@@ -1,4 +1,4 @@
-"""Tests for tracker/ingest.py: reading, cleaning, hashing and dating articles."""
+"""Tests for tracker/ingest/: reading, cleaning, hashing and dating articles."""
 from __future__ import annotations
 
 import datetime as dt
