@@ -110,3 +110,20 @@ def test_a_short_training_run_makes_a_model_that_loads_and_scores(tmp_path):
     results = model.predict([ToneInput(texts[0], tuple(spans[0]))])
     assert len(results) == 1 and -1 <= results[0].tone <= 1
     assert model.identity.startswith("tone-")
+
+
+@pytest.mark.slow
+def test_a_short_reader_training_run_makes_a_reader_that_loads_and_reads(tmp_path):
+    from tracker.lab.reader_train import train_reader
+    from tracker.reader import Reader, Unit
+
+    corpus = Path(__file__).resolve().parents[1] / "corpus" / "dyads"
+    info = train_reader(corpus, tmp_path / "r", epochs=1, limit=40)
+    (epoch,) = info["metrics"]["epochs"]
+    assert epoch["epoch"] == 1 and 0 <= epoch["dev_f1"] <= 1
+    reader = Reader.load(tmp_path / "r")
+    assert 0 < reader.threshold < 1 and reader.identity.startswith("reader-")
+    (pairs,) = reader.read([Unit("x", "Iran and Saudi Arabia agree to resume relations.", 0,
+                                 "2023-03-10")])
+    assert {(p.source, p.target) for p in pairs} == {("IRN", "SAU"), ("SAU", "IRN")}
+    assert all(0 <= p.p_statement <= 1 and -1 <= p.tone <= 1 for p in pairs)

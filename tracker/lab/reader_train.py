@@ -20,6 +20,7 @@ import numpy as np
 from tracker.lab.corpus import Item, load_corpus
 from tracker.lab.metrics import fit_temperature
 from tracker.lab.files import code_version, display_path, write_json
+from tracker.lab.train import bucketed_batches, optimizer, train_epoch
 from tracker.reader.candidates import candidates
 from tracker.reader.model import (CLASSES, FORMAT_VERSION, KIND, Reader, Unit, inputs_of,
                                   pair_from_proba)
@@ -168,44 +169,14 @@ def train_reader(corpus: str | Path, out_dir: str | Path, random_state: int = 0,
     weights = torch.tensor((freq.sum() / np.maximum(freq, 1)) ** 0.5, dtype=torch.float32)
     weights = weights / weights.mean()
     lossf = torch.nn.CrossEntropyLoss(weight=weights.to(device))
-    head = list(model.head.parameters())
-    body = [p for p in model.encoder.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW([{"params": body, "lr": recipe["lr"]},
-                             {"params": head, "lr": recipe["head_lr"]}],
-                            weight_decay=recipe["weight_decay"])
-    steps = -(-len(train_enc) // recipe["batch_size"]) * recipe["epochs"]
-    warm = max(1, int(recipe["warmup"] * steps))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm))))
+    opt = optimizer(model, recipe, -(-len(train_enc) // recipe["batch_size"]) * recipe["epochs"])
+    lengths = [len(e[0]) for e in train_enc]
     history, states = [], []
     for epoch in range(1, recipe["epochs"] + 1):
-        model.train()
-        order = list(range(len(train_enc)))
-        rng.shuffle(order)
-        # Buckets of similar length, in random order: little padding, still shuffled.
-        chunks = [sorted(order[i:i + 1600], key=lambda k: len(train_enc[k][0]))
-                  for i in range(0, len(order), 1600)]
-        batches = [c[i:i + recipe["batch_size"]] for c in chunks
-                   for i in range(0, len(c), recipe["batch_size"])]
-        rng.shuffle(batches)
-        t0, total, seen = time.perf_counter(), 0.0, 0
-        for b, idx in enumerate(batches):
-            batch = net_mod.collate([train_enc[i] for i in idx], device)
-            with torch.autocast(device.split(":")[0], dtype=torch.bfloat16,
-                                enabled=recipe["bf16"]):
-                logits = model(*batch)
-            loss = lossf(logits.float(), torch.tensor(y[idx], device=device))
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(body + head, recipe["clip"])
-            opt.step()
-            sched.step()
-            total += loss.item() * len(idx)
-            seen += len(idx)
-            if b % 50 == 0:
-                log.info("epoch %d step %d/%d loss %.4f %.0fs", epoch, b, len(batches),
-                         total / seen, time.perf_counter() - t0)
-        model.eval()
+        t0 = time.perf_counter()
+        batches = bucketed_batches(lengths, recipe["batch_size"], rng)
+        total, seen = train_epoch(model, batches, train_enc, y, net_mod.collate, lossf, opt,
+                                  recipe, device, epoch, log.info)
         dev_logits = net_mod.run_net(model, dev_enc, 64, recipe["bf16"])
         threshold, scores = best_threshold(dev_rows, softmax(dev_logits), dev_gold)
         history.append({"epoch": epoch, "train_loss": round(total / seen, 4),

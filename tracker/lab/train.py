@@ -57,6 +57,53 @@ def bucketed_batches(lengths, batch_size, rng, bucket: int = 50):
     return batches
 
 
+def optimizer(net, recipe: dict, steps: int):
+    """AdamW over the trainable encoder tensors (``lr``) and the head (``head_lr``) with a
+    linear warmup over ``warmup`` of the ``steps``, then linear decay to 0: ``(optimizer,
+    scheduler, parameters)``."""
+    import torch
+
+    body = [p for p in net.encoder.parameters() if p.requires_grad]
+    head = list(net.head.parameters())
+    opt = torch.optim.AdamW([{"params": body, "lr": recipe["lr"]},
+                             {"params": head, "lr": recipe["head_lr"]}],
+                            weight_decay=recipe["weight_decay"])
+    warm = max(1, int(recipe["warmup"] * steps))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm))))
+    return opt, sched, body + head
+
+
+def train_epoch(net, batches, encoded, labels, collate, lossf, opt, recipe: dict, device: str,
+                epoch: int, log=print) -> tuple[float, int]:
+    """One pass over ``batches`` (lists of indices into ``encoded`` and ``labels``), with
+    ``opt`` from :func:`optimizer`: bf16 autocast if the recipe asks, gradients clipped to
+    ``clip``. Returns the summed loss and the rows seen."""
+    import torch
+
+    optim, sched, params = opt
+    net.train()
+    t0, total, seen = time.perf_counter(), 0.0, 0
+    for b, idx in enumerate(batches):
+        batch = collate([encoded[i] for i in idx], device)
+        with torch.autocast(device.split(":")[0], dtype=torch.bfloat16,
+                            enabled=bool(recipe.get("bf16", True))):
+            logits = net(*batch)
+        loss = lossf(logits.float(), torch.tensor(labels[idx], device=device))
+        optim.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, recipe["clip"])
+        optim.step()
+        sched.step()
+        total += loss.item() * len(idx)
+        seen += len(idx)
+        if b % 25 == 0:
+            log(f"epoch {epoch} step {b}/{len(batches)} loss {total / seen:.4f} "
+                f"{time.perf_counter() - t0:.0f}s")
+    net.eval()
+    return total, seen
+
+
 def train_tone_net(
     pools: dict,
     draws: dict,
@@ -110,16 +157,8 @@ def train_tone_net(
     enc_pools = {k: (net_mod.encode_marked(tok, t, s), np.asarray(y)) for k, (t, s, y) in pools.items()}
     dev_items = {k: net_mod.encode_marked(tok, t, s) for k, (t, s) in dev_sets.items()}
 
-    head_params = list(net.head.parameters())
-    enc_params = [p for p in net.encoder.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW([{"params": enc_params, "lr": recipe["lr"]},
-                             {"params": head_params, "lr": recipe["head_lr"]}],
-                            weight_decay=recipe["weight_decay"])
     steps_per_epoch = -(-sum(draws.values()) // recipe["batch_size"])
-    total = steps_per_epoch * recipe["epochs"]
-    warm = max(1, int(recipe["warmup"] * total))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
+    opt = optimizer(net, recipe, steps_per_epoch * recipe["epochs"])
     lossf = torch.nn.CrossEntropyLoss()
     history, states = [], []
     for epoch in range(1, recipe["epochs"] + 1):
@@ -132,28 +171,11 @@ def train_tone_net(
             items += [its[i] for i in sel]
             ys.append(lab[sel])
         ys = np.concatenate(ys)
-        net.train()
         t0 = time.perf_counter()
-        run_loss, seen = 0.0, 0
-        for b, idx in enumerate(bucketed_batches([len(i[0]) for i in items],
-                                                  recipe["batch_size"], rng)):
-            batch = net_mod.collate([items[i] for i in idx], device)
-            y = torch.tensor(ys[idx], device=device)
-            with torch.autocast(device.split(":")[0], dtype=torch.bfloat16, enabled=bf16):
-                logits = net(*batch)
-            loss = lossf(logits.float(), y)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(enc_params + head_params, recipe["clip"])
-            opt.step()
-            sched.step()
-            run_loss += loss.item() * len(idx)
-            seen += len(idx)
-            if b % 25 == 0:
-                log(f"epoch {epoch} step {b}/{steps_per_epoch} loss {run_loss / seen:.4f} "
-                    f"{time.perf_counter() - t0:.0f}s")
+        batches = bucketed_batches([len(i[0]) for i in items], recipe["batch_size"], rng)
+        run_loss, seen = train_epoch(net, batches, items, ys, net_mod.collate, lossf, opt,
+                                     recipe, device, epoch, log)
         train_s = time.perf_counter() - t0
-        net.eval()
         t1 = time.perf_counter()
         logits = {k: net_mod.run_net(net, v, 64, bf16) for k, v in dev_items.items()}
         history.append({"epoch": epoch, "train_loss": run_loss / seen, "rows": seen,
