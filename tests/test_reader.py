@@ -79,6 +79,15 @@ def test_decisions_follow_the_probabilities():
 def test_a_folder_that_is_no_reader_is_refused(tmp_path):
     with pytest.raises(TrackerError, match="has no adapter.safetensors"):
         Reader.load(tmp_path)
+    with pytest.raises(TrackerError, match="reader folder '.*absent' does not exist"):
+        Reader.load(tmp_path / "absent")
+    (tmp_path / "adapter.safetensors").write_bytes(b"")
+    (tmp_path / "config.json").write_text("{oops")
+    with pytest.raises(TrackerError, match="config.json' is not valid JSON"):
+        Reader.load(tmp_path)
+    (tmp_path / "config.json").write_text('{"kind": "lora", "format_version": 3}')
+    with pytest.raises(TrackerError, match="is not a reader of format 1"):
+        Reader.load(tmp_path)
     with pytest.raises(TrackerError, match="accurate reader is not installed"):
         Reader.load("accurate")
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,12 +25,12 @@ import numpy as np
 from tracker.errors import TrackerError
 from tracker.reader.candidates import Candidate, candidates
 from tracker.tone import encoder as encoder_folder
-from tracker.tone.model import folder_identity, save_folder, softmax
+from tracker.tone.model import (ADAPTER_FILE, check_encoder, folder_identity, read_config,
+                                save_folder, softmax)
 
 CLASSES = ("none", "hostile", "neutral", "cooperative")
 KIND = "pair-reader"
 FORMAT_VERSION = 1
-ADAPTER_FILE, CONFIG_FILE = "adapter.safetensors", "config.json"
 SHIPPED = {"fast": "reader-minilm"}
 
 
@@ -84,10 +83,7 @@ class Reader:
     def load(cls, name: str | os.PathLike | None = None, encoder=None) -> "Reader":
         path = model_path(name)
         fix = "pass --model fast, or a folder made by python -m tracker.lab reader-train"
-        for f in (ADAPTER_FILE, CONFIG_FILE):
-            if not (path / f).is_file():
-                raise TrackerError(f"reader folder '{path}' has no {f}; {fix}.")
-        config = json.loads((path / CONFIG_FILE).read_text())
+        config = read_config(path, "reader", fix)
         if config.get("kind") != KIND or config.get("format_version") != FORMAT_VERSION:
             raise TrackerError(f"'{path}' is not a reader of format {FORMAT_VERSION}; {fix}.")
         return cls(path, config, encoder)
@@ -108,10 +104,7 @@ class Reader:
 
         if not len(inputs):
             return np.zeros((0, len(CLASSES)), dtype=np.float32)
-        want = self.config.get("encoder", {}).get("weights_sha256")
-        if want and encoder_folder.weights_sha256(self.encoder) != want:
-            raise TrackerError(f"the encoder's weights differ from those '{self.path}' was "
-                               "trained on; unset TRACKER_ENCODER or retrain the reader.")
+        check_encoder(self.config, self.encoder, self.path, "reader")
         tok, model = net.load_pair_net(self.path / ADAPTER_FILE, self.config["network"],
                                        self.encoder)
         return net.run_net(model, net.encode(tok, *zip(*inputs)), batch_size,

@@ -96,6 +96,32 @@ def folder_identity(path: Path, prefix: str) -> str:
     return f"{prefix}-" + digest.hexdigest()[:12]
 
 
+def read_config(path: Path, what: str, fix: str) -> dict:
+    """The ``config.json`` of a model folder that holds its weights too; a missing folder or
+    file, or JSON that does not parse, is a :class:`~tracker.errors.TrackerError` naming the
+    folder and ``fix``."""
+    if not path.is_dir():
+        raise TrackerError(f"{what} folder '{path}' does not exist; {fix}.")
+    for name in (ADAPTER_FILE, CONFIG_FILE):
+        if not (path / name).is_file():
+            raise TrackerError(f"{what} folder '{path}' has no {name}; {fix}.")
+    try:
+        return json.loads((path / CONFIG_FILE).read_text())
+    except ValueError as err:
+        raise TrackerError(f"'{path / CONFIG_FILE}' is not valid JSON ({err}); {fix}.") from err
+
+
+def check_encoder(config: dict, encoder, path: Path, what: str) -> None:
+    """Refuse an encoder whose weights are not those the model at ``path`` was trained on."""
+    want = config.get("encoder", {}).get("weights_sha256")
+    got = encoder_folder.weights_sha256(encoder)
+    if want and got != want:
+        raise TrackerError(
+            f"encoder '{encoder_folder.resolve_encoder_dir(encoder)}' has weights sha256 "
+            f"{got[:12]}…, the {what} '{path}' was trained on {want[:12]}…; use the bundled "
+            "all-MiniLM-L6-v2 (unset TRACKER_ENCODER) or retrain the model.")
+
+
 class ToneModel:
     """The fine-tuned tone model of a model folder.
 
@@ -142,15 +168,7 @@ class ToneModel:
         path = Path(path).expanduser() if path is not None else default_model_path()
         fix = (f"pass a model folder holding {ADAPTER_FILE} and {CONFIG_FILE} (as made by "
                "`python -m tracker.lab train`) as path= or in TRACKER_TONE_MODEL")
-        if not path.is_dir():
-            raise TrackerError(f"tone model folder '{path}' does not exist; {fix}.")
-        for name in (ADAPTER_FILE, CONFIG_FILE):
-            if not (path / name).is_file():
-                raise TrackerError(f"tone model folder '{path}' has no {name}; {fix}.")
-        try:
-            config = json.loads((path / CONFIG_FILE).read_text())
-        except ValueError as err:
-            raise TrackerError(f"'{path / CONFIG_FILE}' is not valid JSON ({err}); {fix}.") from err
+        config = read_config(path, "tone model", fix)
         if (config.get("kind") != KIND or tuple(config.get("labels", ())) != LABELS
                 or config.get("format_version") != FORMAT_VERSION):
             raise TrackerError(
@@ -170,16 +188,9 @@ class ToneModel:
         return folder_identity(self.path, "tone")
 
     def _check_encoder(self) -> None:
-        if self._checked:
-            return
-        want = self.config.get("encoder", {}).get("weights_sha256")
-        got = encoder_folder.weights_sha256(self.encoder)
-        if want and got != want:
-            raise TrackerError(
-                f"encoder '{encoder_folder.resolve_encoder_dir(self.encoder)}' has weights sha256 "
-                f"{got[:12]}…, the tone model '{self.path}' was trained on {want[:12]}…; use the "
-                "bundled all-MiniLM-L6-v2 (unset TRACKER_ENCODER) or retrain the model.")
-        self._checked = True
+        if not self._checked:
+            check_encoder(self.config, self.encoder, self.path, "tone model")
+            self._checked = True
 
     def logits(self, inputs: Sequence[ToneInput], batch_size: int = 64) -> np.ndarray:
         """Uncalibrated logits ``(n, 3)`` in the order of :data:`LABELS`."""
