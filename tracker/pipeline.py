@@ -118,10 +118,6 @@ def score(store, model=None, batch_size: int = 64, chunk: int = 2048) -> tuple[i
 
     model = model or ToneModel.load()
     model_id = model.identity
-    if getattr(model, "reads_pairs", False):
-        # The reader stored each statement's tone as it read it: nothing is left to score.
-        store.set_meta("tone_model", model_id)
-        return 0, 0
     extractor = store.get_meta("extractor")
     if extractor is None:
         return 0, 0
@@ -237,6 +233,8 @@ def run(paths: Sequence[str | Path], db: str | Path = DEFAULT_DB,
 
         t = time.perf_counter()
         if getattr(extractor, "reads_pairs", False):
+            # The reader stored each statement's tone with it, under its own id: scoring
+            # with it finds nothing left to score and records it as the tone model.
             model = extractor
         summary.statements_scored, summary.scores_from_cache = score(store, model)
         summary.seconds["score"] = time.perf_counter() - t
