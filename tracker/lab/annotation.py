@@ -119,10 +119,11 @@ def differ(a: list[dict], b: list[dict]) -> bool:
 ROUND_2 = "voa2-"
 
 
-def collect(labels_dir: Path, roster: Path) -> dict[str, dict[str, tuple[str, list[dict]]]]:
-    """Item id -> role ("A", "B", and "C" for the third annotator) -> (annotator, pairs); for
-    an item labelled in both rounds, the second round's A and B (the first's are kept as "A1",
-    "B1")."""
+def collect(labels_dir: Path, roster: Path
+            ) -> tuple[dict[str, dict[str, tuple[str, list[dict]]]], set[str]]:
+    """Item id -> role ("A", "B", and "C" for the third annotator) -> (annotator, pairs), and
+    the items of the second round: for those, the second round's A and B (the first's are kept
+    as "A1", "B1")."""
     rounds: dict[str, dict[str, tuple[str, list[dict]]]] = collections.defaultdict(dict)
     for shard, role, annotator in read_roster(roster):
         path = labels_dir / f"{shard}.{role}.jsonl"
@@ -131,16 +132,17 @@ def collect(labels_dir: Path, roster: Path) -> dict[str, dict[str, tuple[str, li
         key = f"{role}2" if shard.startswith(ROUND_2) else role
         for item_id, pairs in read_labels(path).items():
             rounds[item_id][key] = (annotator, pairs)
-    out = {}
+    out, round_two = {}, set()
     for item_id, got in rounds.items():
         if "A2" in got and "B2" in got:
+            round_two.add(item_id)
             got = {**{k: v for k, v in got.items() if k in ("C",)},
                    "A": got["A2"], "B": got["B2"], "A1": got.get("A"), "B1": got.get("B")}
             got = {k: v for k, v in got.items() if v is not None}
         elif "A2" in got or "B2" in got:
             got = {k: v for k, v in got.items() if k not in ("A2", "B2")}
         out[item_id] = got
-    return out
+    return out, round_two
 
 
 def adjudication_batches(items_path: Path, labels_dir: Path, roster: Path, out_dir: Path,
@@ -150,7 +152,7 @@ def adjudication_batches(items_path: Path, labels_dir: Path, roster: Path, out_d
     third annotator."""
     items = {json.loads(x)["id"]: json.loads(x)
              for x in items_path.read_text(encoding="utf-8").splitlines()}
-    labels = collect(labels_dir, roster)
+    labels, _ = collect(labels_dir, roster)
     rng = random.Random(11)
     rows = []
     keys = ("source", "target", "tone", "source_span", "target_span")
@@ -202,7 +204,7 @@ def merge(items_path: Path, labels_dir: Path, roster: Path, out_dir: Path) -> di
     annotator's decision), the raw annotations with who made them, and the agreement table
     (first round, and the second round where there was one)."""
     items = [json.loads(x) for x in items_path.read_text(encoding="utf-8").splitlines()]
-    by_item = collect(labels_dir, roster)
+    by_item, round_two = collect(labels_dir, roster)
     final, raw = [], []
     for it in items:
         got = by_item.get(it["id"], {})
@@ -233,16 +235,14 @@ def merge(items_path: Path, labels_dir: Path, roster: Path, out_dir: Path) -> di
                                      if role in ("A", "B", "C")}})
         for role in sorted(got):
             raw.append({"id": it["id"], "role": role, "annotator": got[role][0],
-                        "round": 1 if role in ("A1", "B1") or ("A1" not in got and role != "C")
+                        "round": 1 if role in ("A1", "B1") or (role in ("A", "B") and
+                                                               it["id"] not in round_two)
                         else 2, "pairs": got[role][1]})
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "labels.jsonl").write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in final), encoding="utf-8")
     (out_dir / "annotations.jsonl").write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in raw), encoding="utf-8")
-    round_two = {item_id for shard, role, _ in read_roster(roster) if shard.startswith(ROUND_2)
-                 and (labels_dir / f"{shard}.{role}.jsonl").is_file()
-                 for item_id in read_labels(labels_dir / f"{shard}.{role}.jsonl")}
     first = {k: {"A": v.get("A1", v.get("A") if k not in round_two else None),
                  "B": v.get("B1", v.get("B") if k not in round_two else None)}
              for k, v in by_item.items()}
