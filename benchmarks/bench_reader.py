@@ -25,8 +25,7 @@ VOA = Path(__file__).resolve().parents[2] / "shared" / "data" / "voa" / "voa_sto
 def network_rates(model: str, repeat: int) -> dict:
     from tracker.extract import Extractor
     from tracker.ingest import read_articles
-    from tracker.reader.candidates import article_units
-    from tracker.reader.model import Reader, Unit, _shift, inputs_of
+    from tracker.reader.model import Reader, article_pairs, inputs_of
     from tracker.tone import ToneInput, ToneModel
 
     articles = list(read_articles([VOA]))
@@ -34,10 +33,8 @@ def network_rates(model: str, repeat: int) -> dict:
     reader = Reader.load(model)
     flat = []
     for a in articles:
-        units, _ = article_units(a.text, a.published, None, extractor)
-        for sent, start, found in units:
-            unit = Unit(a.id, a.text[start:sent.end], sent.start - start, a.published)
-            flat += [(unit, _shift(c, -start)) for c in found]
+        flat += [(unit, c) for _, unit, c in article_pairs(a.id, a.text, a.published, None,
+                                                           extractor)[2]]
     inputs = inputs_of(flat, extractor.gaz)
     statements = [s for a in articles for s in extractor.extract(a.id, a.text, a.published)]
     by_id = {a.id: a.text for a in articles}

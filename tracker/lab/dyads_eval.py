@@ -103,20 +103,17 @@ def voa_tone_given_pairs(data_dir, gold_dir, reader, part: str = "test") -> dict
     from tracker.extract import Extractor
     from tracker.lab.gold import VOA_TONE, load_gold
     from tracker.lab.metrics import macro_f1
-    from tracker.reader.candidates import article_units
-    from tracker.reader.model import Unit, _shift, inputs_of
+    from tracker.reader.model import article_pairs, inputs_of
 
     gold = load_gold(data_dir, gold_dir, part, VOA_TONE)
     extractor = Extractor()
     found, flat = {}, []
     for article_id in dict.fromkeys(r["article_id"] for r in gold.rows):
         art = gold.articles[article_id]
-        units, _ = article_units(art.text, art.published, None, extractor)
-        for sent, start, cands in units:
-            unit = Unit(art.id, art.text[start:sent.end], sent.start - start, art.published)
-            for c in cands:
-                found[(art.id, sent.index, c.source, c.target)] = len(flat)
-                flat.append((unit, _shift(c, -start)))
+        _, _, pairs = article_pairs(art.id, art.text, art.published, None, extractor)
+        for sent, unit, c in pairs:
+            found[(art.id, sent.index, c.source, c.target)] = len(flat)
+            flat.append((unit, c))
     proba = reader.proba(inputs_of(flat, extractor.gaz)) if flat else np.zeros((0, 4))
     labels = ("hostile", "neutral", "cooperative")
     y, pred, hit = [], [], 0

@@ -205,18 +205,14 @@ class ReaderStage:
 
     def _read(self, batch):
         from tracker.extract import Extraction, Statement
-        from tracker.reader.candidates import article_units
 
         gaz = self.extractor.gaz
         articles, flat = [], []
         for article_id, text, published, *rest in batch:
-            speaker = rest[0] if rest else None
-            units, result = article_units(text, published, speaker, self.extractor)
+            units, result, pairs = article_pairs(article_id, text, published,
+                                                 rest[0] if rest else None, self.extractor)
             articles.append((article_id, text, units, result))
-            for sent, start, found in units:
-                unit = Unit(article_id, text[start:sent.end], sent.start - start, published,
-                            speaker)
-                flat += [(unit, _shift(c, -start)) for c in found]
+            flat += [(unit, c) for _, unit, c in pairs]
         proba = self.reader.proba(inputs_of(flat, gaz)) if flat else []
         k = 0
         for article_id, text, units, result in articles:
@@ -238,6 +234,22 @@ class ReaderStage:
                     tones.append((read.tone, read.label, read.confidence))
             yield article_id, Extraction(statements, result.n_sentences,
                                          result.n_sentences_with_country, tones=tones)
+
+
+def article_pairs(article_id: str, text: str, published=None, speaker: str | None = None,
+                  extractor=None):
+    """An article read as the reader reads it: its units (:func:`~tracker.reader.candidates.
+    article_units`), the rules' extraction, and every ``(sentence, unit, candidate)`` of every
+    sentence, each unit the sentence with the one before it and the candidate's spans relative
+    to the unit."""
+    from tracker.reader.candidates import article_units
+
+    units, result = article_units(text, published, speaker, extractor)
+    pairs = []
+    for sent, start, found in units:
+        unit = Unit(article_id, text[start:sent.end], sent.start - start, published, speaker)
+        pairs += [(sent, unit, _shift(c, -start)) for c in found]
+    return units, result, pairs
 
 
 def _shift(c: Candidate, by: int) -> Candidate:
