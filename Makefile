@@ -16,6 +16,8 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -c constraints.txt -e '.[test]'
+	# The reader's ONNX engines for this machine, checked against torch (once; cached).
+	$(VENV)/bin/tracker prepare
 	touch $@
 
 run: setup

@@ -1,17 +1,32 @@
-"""Speed of the reader against today's rules + tone model, measured in the same run.
+"""Speed and fidelity of the reader's engines, and whole runs, each against its baseline in the
+same run.
 
-    python benchmarks/bench_reader.py [--model fast] [--repeat 3]
+    python benchmarks/bench_reader.py [--candidates 5000] [--corpus] [--runs] [--repeat 3]
+    python benchmarks/bench_reader.py --memory 100000
 
-1. Candidate pairs per second through the reader's network (the VOA stories' candidates,
-   batched and sorted by length), in fp32 and under bf16 autocast, against the tone model's
-   statements per second on the statements of the rules (the same machine, the same turn).
-2. A whole cold ``tracker run`` over the VOA stories with ``--model rules`` and with the reader,
-   each in a fresh database and a fresh process, in turns.
+1. Candidates per second through the reader's network on the candidates of real text (VOA
+   stories, WCEP items and UN General Debate speeches of 2023, a third each), batched and
+   sorted by length: ONNX int8, ONNX float32, torch bf16, torch float32; and torch float32 one
+   candidate at a time. Agreement of each engine with torch float32 on the same candidates:
+   labels (none / hostile / neutral / cooperative) and the 99th percentile of the tone
+   difference over the candidates either takes for a statement.
+2. ``--corpus``: the corpus test part's figures (pair P/R/F1, sign, pair and sign) with each
+   engine (the same candidates; measuring the engines, not choosing a model).
+3. ``--runs``: whole ``tracker run`` commands, each in a fresh process: cold over the VOA
+   stories and over 2,000 WCEP items, with the rules + tone model and with the reader
+   (``auto`` engine); then a second run on the unchanged VOA data.
+4. ``--memory N``: peak resident memory of a process that ingests N WCEP items, extracts their
+   statements with the rules and scores them with the tone model (streamed in chunks), against
+   the same process's memory once the tone model is loaded.
 """
 from __future__ import annotations
 
 import argparse
+import gzip
+import json
 import os
+import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -19,78 +34,200 @@ import tempfile
 import time
 from pathlib import Path
 
-VOA = Path(__file__).resolve().parents[2] / "shared" / "data" / "voa" / "voa_stories.jsonl"
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+VOA = DATA / "voa" / "voa_stories.jsonl"
+WCEP = DATA / "wcep" / "wcep_2002_2024.jsonl.gz"
+UNGD = DATA / "ungd"
+ENGINES = ("onnx", "onnx-fp32", "torch", "torch-fp32")
 
 
-def network_rates(model: str, repeat: int) -> dict:
+def wcep_rows(n: int | None = None, year: str | None = None) -> list[dict]:
+    rows = []
+    with gzip.open(WCEP, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            if year is None or r["published"].startswith(year):
+                rows.append({k: r[k] for k in ("id", "url", "title", "published", "outlet",
+                                               "text")})
+    return rows if n is None else rows[-n:]
+
+
+def real_candidates(n: int, seed: int = 0):
+    """``n`` candidates, a third each from VOA, WCEP 2023 and UN speeches of 2023."""
+    import csv
+
     from tracker.extract import Extractor
     from tracker.ingest import read_articles
-    from tracker.reader.model import Reader, article_pairs, inputs_of
-    from tracker.tone import ToneInput, ToneModel
+    from tracker.reader.model import article_pairs, inputs_of
 
-    articles = list(read_articles([VOA]))
-    extractor = Extractor()
-    reader = Reader.load(model)
-    flat = []
-    for a in articles:
-        flat += [(unit, c) for _, unit, c in article_pairs(a.id, a.text, a.published, None,
-                                                           extractor)[2]]
-    inputs = inputs_of(flat, extractor.gaz)
-    statements = [s for a in articles for s in extractor.extract(a.id, a.text, a.published)]
-    by_id = {a.id: a.text for a in articles}
-    tone_inputs = [ToneInput(by_id[s.article_id][s.clause_start:s.clause_end],
-                             tuple((x - s.clause_start, y - s.clause_start)
-                                   for x, y in s.target_spans)) for s in statements]
-    tone = ToneModel.load()
-    reader.proba(inputs[:32])
-    tone.predict(tone_inputs[:32])
-    out = {"candidates": len(inputs), "tone_statements": len(tone_inputs)}
-    times = {"reader fp32": [], "reader bf16": [], "tone model bf16": []}
-    for _ in range(repeat):
-        for key in times:
-            os.environ["TRACKER_BF16"] = "0" if key == "reader fp32" else "1"
+    ex = Extractor()
+    pools = {}
+    voa = list(read_articles([VOA]))
+    pools["voa"] = [(u, c) for a in voa
+                    for _, u, c in article_pairs(a.id, a.text, a.published, None, ex)[2]]
+    pools["wcep"] = [(u, c) for r in wcep_rows(year="2023")[:3000]
+                     for _, u, c in article_pairs(r["id"], r["text"], r["published"], None,
+                                                  ex)[2]]
+    with open(UNGD / "index.csv", encoding="utf-8") as fh:
+        speeches = [r for r in csv.DictReader(fh) if r["year"] == "2023"][:40]
+    pools["ungd"] = [(u, c) for r in speeches for _, u, c in article_pairs(
+        r["path"], (UNGD / r["path"]).read_text(encoding="utf-8-sig"), "2023-09-20",
+        r["iso3"], ex)[2]]
+    rng = random.Random(seed)
+    chosen = []
+    for name, pool in pools.items():
+        chosen += rng.sample(pool, min(n // 3 + (name == "voa") * (n % 3), len(pool)))
+    return inputs_of(chosen, ex.gaz), {k: len(v) for k, v in pools.items()}
+
+
+def engine_table(n: int, repeat: int) -> dict:
+    from tracker.reader.engine import encode, engine_for, pair_tokenizer
+    from tracker.reader.export import compare, prepare
+    from tracker.reader.model import Reader
+    from tracker.tone.encoder import resolve_encoder_dir
+
+    reader = Reader.load("fast")
+    check = prepare(reader)
+    inputs, pools = real_candidates(n)
+    items = encode(pair_tokenizer(str(resolve_encoder_dir())), *zip(*inputs))
+    engines = {name: engine_for(reader, name) for name in ENGINES}
+    for e in engines.values():
+        e.logits(items[:32])
+    secs = {name: [] for name in ENGINES}
+    logits = {}
+    for _ in range(repeat):  # in turns, ONNX Runtime first in each turn
+        for name, e in engines.items():
             t = time.perf_counter()
-            if key.startswith("reader"):
-                reader.proba(inputs)
-            else:
-                tone.predict(tone_inputs)
-            times[key].append(time.perf_counter() - t)
-    os.environ.pop("TRACKER_BF16", None)
-    for key, secs in times.items():
-        n = len(tone_inputs) if key.startswith("tone") else len(inputs)
-        out[key] = round(n / statistics.median(secs), 1)
+            logits[name] = e.logits(items)
+            secs[name].append(time.perf_counter() - t)
+    one = items[:300]
+    t = time.perf_counter()
+    engines["torch-fp32"].logits(one, batch_size=1)
+    one_rate = len(one) / (time.perf_counter() - t)
+    rows = {}
+    for name in ENGINES:
+        rows[name] = {"candidates_per_second": round(len(items) / statistics.median(secs[name]),
+                                                     1),
+                      **compare(logits["torch-fp32"], logits[name], reader.temperature,
+                                reader.threshold)}
+    tokens = [len(i[0]) for i in items]
+    return {"candidates": len(items), "pools": pools, "tokens_mean": round(
+        statistics.mean(tokens), 1), "engines": rows,
+            "torch-fp32 one at a time": round(one_rate, 1), "auto": check["default"]}
+
+
+def corpus_table() -> dict:
+    from tracker.extract import Extractor
+    from tracker.lab.corpus import load_corpus
+    from tracker.lab.dyads_eval import score
+    from tracker.lab.reader_train import reader_predictions
+    from tracker.reader.model import Reader
+
+    items = load_corpus(ROOT / "corpus" / "dyads", split="test")
+    ex = Extractor()
+    out = {}
+    for name in ENGINES:
+        preds = reader_predictions(items, Reader.load("fast", engine=name), ex)
+        out[name] = score(items, preds)["all"]
     return out
 
 
-def cold_runs(model: str, repeat: int) -> dict:
-    times = {"rules": [], model: []}
+def tracker_run(inputs: Path, db: Path, out: Path, model: str) -> float:
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "tracker", "run", str(inputs), "--db", str(db),
+                    "--out", str(out), "--model", model], check=True, capture_output=True)
+    return time.perf_counter() - t
+
+
+def whole_runs(repeat: int) -> dict:
+    times: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        wcep = tmp / "wcep-2000.jsonl"
+        wcep.write_text("".join(json.dumps(r) + "\n" for r in wcep_rows(2000)))
         for k in range(repeat):
-            for which in times:
-                db = Path(tmp) / f"{which.replace('/', '_')}-{k}.db"
-                t = time.perf_counter()
-                subprocess.run([sys.executable, "-m", "tracker", "run", str(VOA), "--db",
-                                str(db), "--out", str(Path(tmp) / f"out-{k}"), "--model", which],
-                               check=True, capture_output=True)
-                times[which].append(time.perf_counter() - t)
-    return {k: round(statistics.median(v), 1) for k, v in times.items()}
+            for data, name in ((VOA, "voa"), (wcep, "wcep")):
+                for model in ("rules", "fast"):
+                    key = f"{name} {model}"
+                    db = tmp / f"{key.replace(' ', '-')}-{k}.db"
+                    times.setdefault(f"cold {key}", []).append(
+                        tracker_run(data, db, tmp / f"out-{key}-{k}", model))
+                    times.setdefault(f"again {key}", []).append(
+                        tracker_run(data, db, tmp / f"out-{key}-{k}", model))
+    out = {key: round(statistics.median(v), 2) for key, v in times.items()}
+    out["voa articles"] = sum(1 for _ in open(VOA, encoding="utf-8"))
+    out["wcep items"] = 2000
+    return out
+
+
+def memory(n: int) -> dict:
+    """In this process: ingest, extract and score ``n`` WCEP items; peak RSS in MB."""
+    from tracker import pipeline
+    from tracker.tone import ToneInput, ToneModel
+
+    def peak_mb() -> float:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "wcep.jsonl"
+        src.write_text("".join(json.dumps(r) + "\n" for r in wcep_rows(n)))
+        model = ToneModel.load()
+        model.predict([ToneInput("Japan praised Australia.", ((14, 23),))])  # loaded
+        loaded = peak_mb()
+        t = time.perf_counter()
+        with pipeline.open_store(Path(tmp) / "m.db") as store:
+            pipeline.ingest(store, [src])
+            ingested = peak_mb()
+            pipeline.extract(store)
+            extracted = peak_mb()
+            n_statements = store.counts()["statements"]
+            scored, cached = pipeline.score(store, model)
+        seconds = time.perf_counter() - t
+        return {"items": n, "statements": n_statements, "scored": scored, "from_cache": cached,
+                "peak_mb_model_loaded": round(loaded), "peak_mb_after_ingest": round(ingested), "peak_mb_after_extract":
+                round(extracted), "peak_mb_after_scoring": round(peak_mb()),
+                "seconds": round(seconds, 1)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--model", default="fast")
+    parser.add_argument("--candidates", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--corpus", action="store_true")
+    parser.add_argument("--runs", action="store_true")
+    parser.add_argument("--memory", type=int, default=0)
+    parser.add_argument("--json", type=Path, help="Also write the figures here.")
     args = parser.parse_args()
-    rates = network_rates(args.model, args.repeat)
-    print(f"VOA stories: {rates['candidates']} candidate pairs, {rates['tone_statements']} "
-          f"statements of the rules")
-    for key in ("reader fp32", "reader bf16", "tone model bf16"):
-        unit = "statements" if key.startswith("tone") else "candidate pairs"
-        print(f"  {key:<16} {rates[key]:>8,.1f} {unit}/s (median of {args.repeat})")
-    runs = cold_runs(args.model, args.repeat)
-    print(f"cold `tracker run` over the VOA stories (median of {args.repeat}, in turns): "
-          + ", ".join(f"{k} {v:.1f} s" for k, v in runs.items())
-          + f"; ratio {runs[args.model] / runs['rules']:.2f}")
+    result = {"cores": len(os.sched_getaffinity(0))}
+    if args.memory:
+        result["memory"] = memory(args.memory)
+        print(json.dumps(result["memory"]))
+    else:
+        t = engine_table(args.candidates, args.repeat)
+        result["engines"] = t
+        base = t["torch-fp32 one at a time"]
+        print(f"{t['candidates']} candidates ({t['tokens_mean']} tokens on average; pools "
+              f"{t['pools']}); median of {args.repeat}, in turns; auto = {t['auto']}")
+        print(f"{'engine':<12} {'cand/s':>8} {'x one-at-a-time':>16} {'agreement':>10} "
+              f"{'tone p99':>9} {'statements':>10}")
+        for name, e in t["engines"].items():
+            print(f"{name:<12} {e['candidates_per_second']:>8.1f} "
+                  f"{e['candidates_per_second'] / base:>16.1f} {e['label_agreement']:>10.4f} "
+                  f"{e['tone_diff_p99']:>9.4f} {e['statements']:>10}")
+        print(f"{'torch-fp32, one at a time':<28} {base:>8.1f}")
+        if args.corpus:
+            result["corpus_test"] = corpus_table()
+            for name, s in result["corpus_test"].items():
+                print(f"corpus test, {name:<11} F1 {s['f1']:.4f} P {s['precision']:.4f} "
+                      f"R {s['recall']:.4f} sign {s['sign_accuracy_found']:.4f} "
+                      f"pair+sign {s['pair_and_sign_accuracy']:.4f}")
+        if args.runs:
+            result["runs"] = r = whole_runs(args.repeat)
+            for key, v in r.items():
+                print(f"{key:<20} {v}")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -124,7 +124,7 @@ def test_the_shipped_reader_folder_is_small_and_safe():
     folder = Reader.load("fast").path
     names = {p.name for p in folder.iterdir() if p.name != "__pycache__"}
     assert names == {"adapter.safetensors", "config.json", "recipe.json", "metrics.json",
-                     "README.md"}
+                     "check.jsonl", "README.md"}
     assert sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) < 10 * 2**20
     card = (folder / "README.md").read_text(encoding="utf-8")
     assert "corpus test part" in card and "silver standard" in card

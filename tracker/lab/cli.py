@@ -197,6 +197,17 @@ def reader_calibrate(corpus: Path = typer.Option(Path("corpus/dyads"), "--corpus
     typer.echo(json.dumps(recalibrate(corpus, model), indent=1))
 
 
+@app.command(name="reader-check-set")
+@friendly
+def reader_check_set(corpus: Path = typer.Option(Path("corpus/dyads"), "--corpus"),
+                     model: Path = typer.Option(Path("models/reader-minilm"), "--model"),
+                     n: int = typer.Option(400, "--n")) -> None:
+    """Write the reader folder's check set (train-part candidates) for the engine check."""
+    from tracker.lab.reader_train import write_check_set
+
+    typer.echo(json.dumps(write_check_set(corpus, model, n)))
+
+
 @app.command(name="reader-eval")
 @friendly
 def reader_eval(model: str = typer.Option("fast", "--model"),

@@ -20,6 +20,7 @@ from tracker.lab.metrics import expected_calibration_error, fit_temperature, mac
 from tracker.lab.datasets import training_data
 from tracker.lab.files import read_json
 from tracker.tone import encoder as encoder_folder
+from tracker.tone.encoder import default_cache_dir
 from tracker.tone.model import RECIPE_FILE, ToneInput, ToneModel, softmax
 
 log = logging.getLogger(__name__)
@@ -168,11 +169,6 @@ def baseline(data_dir: Path, cache_dir, encoder, corpus, random_state: int = 0):
             "seconds": round(time.time() - t0, 1)}
     log.info("baseline head: %s", info)
     return m, info
-
-
-def default_cache_dir() -> Path:
-    """``$TRACKER_CACHE`` if set, else ``~/.cache/tracker`` (outside the repository)."""
-    return Path(os.environ.get("TRACKER_CACHE", Path.home() / ".cache" / "tracker")).expanduser()
 
 
 def evaluate(

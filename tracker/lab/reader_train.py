@@ -66,6 +66,37 @@ def labelled_candidates(items: list[Item], extractor=None):
     return rows, missed
 
 
+def write_check_set(corpus: str | Path, model_dir: str | Path, n: int = 400,
+                    random_state: int = 0) -> dict:
+    """The reader folder's check set (``check.jsonl``): ``n`` candidates of the corpus's train
+    part, half of them statements in the gold labels, drawn evenly over the sources, on which
+    each engine is compared with torch float32 (:mod:`tracker.reader.export`)."""
+    from tracker.extract import Extractor
+    from tracker.reader.engine import CHECK_SET
+
+    extractor = Extractor()
+    rows, _ = labelled_candidates(load_corpus(corpus, split="train"), extractor)
+    rng = random.Random(random_state)
+    groups: dict[tuple, list] = {}
+    for row in rows:
+        groups.setdefault((row[3] > 0, row[0].source), []).append(row)
+    keys = sorted(groups)
+    per_group = -(-n // len(keys))
+    chosen = []
+    for key in keys:
+        chosen += rng.sample(groups[key], min(per_group, len(groups[key])))
+    chosen = sorted(chosen, key=lambda r: (r[0].id, r[2].source, r[2].target))[:n]
+    lines = []
+    for (first, second) in inputs_of([(u, c) for _, u, c, _ in chosen], extractor.gaz):
+        lines.append(json.dumps({"first": [first[0], list(first[1]), list(first[2])],
+                                 "second": [second[0], [list(x) for x in second[1]],
+                                            [list(x) for x in second[2]]]},
+                                ensure_ascii=False))
+    (Path(model_dir) / CHECK_SET).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return {"candidates": len(lines), "statements": sum(r[3] > 0 for r in chosen),
+            "sources": sorted({r[0].source for r in chosen})}
+
+
 def decide(proba: np.ndarray, threshold: float) -> list[tuple[bool, int]]:
     """(is statement, sign) per candidate."""
     out = []
@@ -104,7 +135,7 @@ def recalibrate(corpus: str | Path, model_dir: str | Path) -> dict:
     from tracker.extract import Extractor
     from tracker.lab.files import read_json
 
-    reader = Reader.load(model_dir)
+    reader = Reader.load(model_dir, engine="torch")
     extractor = Extractor()
     dev_items = load_corpus(corpus, split="dev")
     rows, _ = labelled_candidates(dev_items, extractor)
@@ -133,6 +164,8 @@ def train_reader(corpus: str | Path, out_dir: str | Path, random_state: int = 0,
 
     from tracker.extract import Extractor
     from tracker.reader import net as net_mod
+    from tracker.reader.engine import encode as encode_pairs, pair_tokenizer
+    from tracker.tone.encoder import resolve_encoder_dir
     from tracker.tone import net as tone_net
 
     t_start = time.time()
@@ -159,9 +192,10 @@ def train_reader(corpus: str | Path, out_dir: str | Path, random_state: int = 0,
     model.to(device)
     gaz = extractor.gaz
 
+    pair_tok = pair_tokenizer(str(resolve_encoder_dir(encoder)), recipe["max_length"])
+
     def encode(rows):
-        return net_mod.encode(tok, *zip(*inputs_of([(u, c) for _, u, c, _ in rows], gaz)),
-                              max_length=recipe["max_length"])
+        return encode_pairs(pair_tok, *zip(*inputs_of([(u, c) for _, u, c, _ in rows], gaz)))
 
     train_enc, dev_enc = encode(train_rows), encode(dev_rows)
     y = np.array([r[3] for r in train_rows])

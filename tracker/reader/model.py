@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -25,7 +26,7 @@ import numpy as np
 from tracker.errors import TrackerError
 from tracker.reader.candidates import Candidate, candidates
 from tracker.tone import encoder as encoder_folder
-from tracker.tone.model import (ADAPTER_FILE, check_encoder, folder_identity, read_config,
+from tracker.tone.model import (check_encoder, folder_identity, read_config,
                                 save_folder, softmax)
 
 CLASSES = ("none", "hostile", "neutral", "cooperative")
@@ -74,19 +75,22 @@ class ReadPair:
 class Reader:
     """A pair reader loaded from its folder (cheap; the network loads on first use)."""
 
-    def __init__(self, path: Path, config: dict, encoder=None):
+    def __init__(self, path: Path, config: dict, encoder=None, engine: str | None = None):
         self.path, self.config, self.encoder = Path(path), dict(config), encoder
+        self.engine_name = engine
         self.temperature = float(config.get("temperature", 1.0))
         self.threshold = float(config.get("threshold", 0.5))
 
     @classmethod
-    def load(cls, name: str | os.PathLike | None = None, encoder=None) -> "Reader":
+    def load(cls, name: str | os.PathLike | None = None, encoder=None,
+             engine: str | None = None) -> "Reader":
+        """The reader ``name`` (see :func:`model_path`); ``engine`` as ``TRACKER_ENGINE``."""
         path = model_path(name)
         fix = "pass --model fast, or a folder made by python -m tracker.lab reader-train"
         config = read_config(path, "reader", fix)
         if config.get("kind") != KIND or config.get("format_version") != FORMAT_VERSION:
             raise TrackerError(f"'{path}' is not a reader of format {FORMAT_VERSION}; {fix}.")
-        return cls(path, config, encoder)
+        return cls(path, config, encoder, engine)
 
     @staticmethod
     def save(path: str | os.PathLike, tensors: dict, config: dict) -> Path:
@@ -98,20 +102,25 @@ class Reader:
         return folder_identity(self.path, "reader")
 
     # -- reading ---------------------------------------------------------------------------
-    def logits(self, inputs: Sequence[tuple], batch_size: int = 64) -> np.ndarray:
-        """Logits ``(n, 4)`` for encoded inputs of :func:`inputs_of`."""
-        from tracker.reader import net
+    @functools.cached_property
+    def engine(self):
+        """What runs the network (:mod:`tracker.reader.engine`; ``TRACKER_ENGINE``)."""
+        from tracker.reader.engine import engine_for
+
+        check_encoder(self.config, self.encoder, self.path, "reader")
+        return engine_for(self, self.engine_name, say=lambda msg: print(msg, file=sys.stderr, flush=True))
+
+    def logits(self, inputs: Sequence[tuple]) -> np.ndarray:
+        """Logits ``(n, 4)`` for the segments of :func:`inputs_of`."""
+        from tracker.reader.engine import encode, pair_tokenizer
 
         if not len(inputs):
             return np.zeros((0, len(CLASSES)), dtype=np.float32)
-        check_encoder(self.config, self.encoder, self.path, "reader")
-        tok, model = net.load_pair_net(self.path / ADAPTER_FILE, self.config["network"],
-                                       self.encoder)
-        return net.run_net(model, net.encode(tok, *zip(*inputs)), batch_size,
-                           encoder_folder.use_bf16())
+        engine = self.engine
+        tok = pair_tokenizer(str(encoder_folder.resolve_encoder_dir(self.encoder)))
+        return engine.logits(encode(tok, *zip(*inputs)))
 
-    def read(self, units: Sequence[Unit], extractor=None, batch_size: int = 64
-             ) -> list[list[ReadPair]]:
+    def read(self, units: Sequence[Unit], extractor=None) -> list[list[ReadPair]]:
         """Every candidate of every unit with its probabilities, in unit order."""
         from tracker.extract import Extractor
 
@@ -126,9 +135,9 @@ class Reader:
             k += len(cs)
         return out
 
-    def proba(self, inputs: Sequence[tuple], batch_size: int = 64) -> np.ndarray:
+    def proba(self, inputs: Sequence[tuple]) -> np.ndarray:
         """Calibrated probabilities ``(n, 4)`` in the order of :data:`CLASSES`."""
-        return softmax(self.logits(inputs, batch_size) / self.temperature)
+        return softmax(self.logits(inputs) / self.temperature)
 
     def _pair(self, c: Candidate, p: np.ndarray) -> ReadPair:
         return pair_from_proba(c, p, self.threshold)
@@ -144,7 +153,8 @@ def pair_from_proba(c: Candidate, p: np.ndarray, threshold: float) -> ReadPair:
 
 
 def inputs_of(pairs: Sequence[tuple[Unit, Candidate]], gazetteer) -> list[tuple]:
-    """The two marked segments of each (unit, candidate), ready for :func:`net.encode`."""
+    """The two marked segments of each (unit, candidate), ready for
+    :func:`~tracker.reader.engine.encode`."""
     from tracker.reader.net import first_segment, marked_text
 
     out = []
@@ -184,6 +194,12 @@ class ReaderStage:
     @property
     def identity(self) -> str:
         return self.reader.identity
+
+    @property
+    def engine_used(self) -> str | None:
+        """The engine that ran the network, if it ran."""
+        engine = self.reader.__dict__.get("engine")
+        return engine.name if engine is not None else None
 
     def extract(self, article_id: str, text: str, published=None, speaker: str | None = None):
         """The statements of one article (the rule extractor's signature)."""

@@ -54,28 +54,6 @@ def first_segment(source_name: str, target_name: str, speaker_name: str | None):
     return seg, (s0, t0 - 4), (t0, len(seg))
 
 
-def encode(tokenizer, firsts: Sequence[tuple[str, tuple, tuple]],
-           seconds: Sequence[tuple[str, list, list]], max_length: int = 256):
-    """Per candidate: (token ids, token types, source mask, target mask), unpadded."""
-    enc = tokenizer([f[0] for f in firsts], [s[0] for s in seconds], truncation="only_second",
-                    max_length=max_length, return_offsets_mapping=True,
-                    return_token_type_ids=True)
-    out = []
-    for k, (ids, types, offs) in enumerate(zip(enc["input_ids"], enc["token_type_ids"],
-                                               enc["offset_mapping"])):
-        (_, fs, ft), (_, ss, st) = firsts[k], seconds[k]
-        src_spans = {0: [fs], 1: ss}
-        tgt_spans = {0: [ft], 1: st}
-
-        def inside(i, spans):
-            a, b = offs[i]
-            return int(b > a and any(a < e and b > s for s, e in spans[types[i]]))
-
-        out.append((ids, types, [inside(i, src_spans) for i in range(len(ids))],
-                    [inside(i, tgt_spans) for i in range(len(ids))]))
-    return out
-
-
 def collate(items, device="cpu"):
     n = max(len(i[0]) for i in items)
     ids = torch.zeros(len(items), n, dtype=torch.long)

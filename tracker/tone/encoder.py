@@ -87,6 +87,12 @@ def weights_sha256(model_dir: str | os.PathLike | None = None) -> str:
     return sha256_file(weights_file(resolve_encoder_dir(model_dir)))
 
 
+def default_cache_dir() -> Path:
+    """``$TRACKER_CACHE`` if set, else ``~/.cache/tracker``: what is built from the models on
+    this machine (never inside the repository or the installed package)."""
+    return Path(os.environ.get("TRACKER_CACHE", Path.home() / ".cache" / "tracker")).expanduser()
+
+
 def n_threads() -> int:
     """CPU threads for torch: ``$TRACKER_THREADS`` if set, else every core this process may use."""
     env = os.environ.get("TRACKER_THREADS")

@@ -304,7 +304,8 @@ def run_net(net, items, batch_size: int, bf16: bool) -> np.ndarray:
 
 def run_batches(net, items, batch_size: int, bf16: bool, collate_fn, n_out: int) -> np.ndarray:
     """Outputs ``(n, n_out)`` of ``net`` for encoded items (``collate_fn`` pads a batch of
-    them), batched by sorted length, in input order."""
+    them), batched by sorted length, in input order. ``bf16``: bfloat16 autocast on a CPU,
+    float16 on a GPU."""
     out = np.zeros((len(items), n_out), dtype=np.float32)
     order = sorted(range(len(items)), key=lambda i: len(items[i][0]))
     dev = next(net.parameters()).device
@@ -312,7 +313,8 @@ def run_batches(net, items, batch_size: int, bf16: bool, collate_fn, n_out: int)
         for b in range(0, len(order), batch_size):
             sel = order[b:b + batch_size]
             batch = collate_fn([items[i] for i in sel], dev)
-            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16):
+            with torch.autocast(dev.type, enabled=bf16, dtype=torch.float16
+                                if dev.type == "cuda" else torch.bfloat16):
                 out[sel] = net(*batch).float().cpu().numpy()
     return out
 

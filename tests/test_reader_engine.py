@@ -1,0 +1,167 @@
+"""The reader's engines: one tokenisation, the ONNX files built from the shipped reader, and the
+agreement check that picks what ``auto`` runs."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tracker.errors import TrackerError
+from tracker.reader.engine import (ENGINES, OnnxEngine, TorchEngine, encode, engine_choice,
+                                   engine_for, onnx_folder, pair_tokenizer, read_check_set)
+from tracker.reader.model import Reader
+from tracker.tone.encoder import resolve_encoder_dir
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return Reader.load("fast")
+
+
+@pytest.fixture(scope="module")
+def check_inputs(reader):
+    return read_check_set(reader.path)
+
+
+@pytest.fixture(scope="module")
+def prepared(reader):
+    from tracker.reader.export import prepare
+
+    return prepare(reader)
+
+
+def test_engine_names_are_checked(monkeypatch):
+    assert engine_choice() in ENGINES
+    monkeypatch.setenv("TRACKER_ENGINE", "onnx")
+    assert engine_choice() == "onnx"
+    monkeypatch.setenv("TRACKER_ENGINE", "tensorrt")
+    with pytest.raises(TrackerError, match="TRACKER_ENGINE='tensorrt'.*auto"):
+        engine_choice()
+
+
+def test_the_check_set_is_real_text_with_marked_pairs(check_inputs):
+    assert len(check_inputs) == 400
+    for (first, fs, ft), (text, ss, st) in check_inputs:
+        assert first[fs[0]] == "@" and first[ft[0]] == "#"
+        assert all(text[a] == "@" and text[b - 1] == "@" for a, b in ss)
+        assert all(text[a] == "#" and text[b - 1] == "#" for a, b in st)
+    # (a speaker, or a state named only by a pronoun or an official, has no marked mention)
+    assert sum(bool(s[1] and s[2]) for _, s in check_inputs) > 300
+
+
+def test_one_tokenisation_matches_the_encoders_own_tokenizer(check_inputs):
+    from transformers import AutoTokenizer
+
+    folder = str(resolve_encoder_dir())
+    items = encode(pair_tokenizer(folder), *zip(*check_inputs[:50]))
+    hf = AutoTokenizer.from_pretrained(folder, local_files_only=True)(
+        [f[0] for f, _ in check_inputs[:50]], [s[0] for _, s in check_inputs[:50]],
+        truncation="only_second", max_length=256, return_token_type_ids=True)
+    assert [i[0] for i in items] == hf["input_ids"]
+    assert [list(i[1]) for i in items] == hf["token_type_ids"]
+    tokens = pair_tokenizer(folder).encode(*[x[0] for x in check_inputs[0]]).tokens
+    ids, types, smask, tmask = items[0]
+    # Every source (target) token sits between the "@" ("#") marks, in both segments.
+    assert any(smask[:types.index(1)]) and any(smask[types.index(1):])
+    assert any(tmask[:types.index(1)]) and any(tmask[types.index(1):])
+    assert not any(s and t for s, t in zip(smask, tmask))
+    assert all(tokens[i] not in ("[CLS]", "[SEP]") for i, m in enumerate(smask) if m)
+
+
+@pytest.mark.slow
+def test_the_onnx_files_are_built_once_and_checked_against_torch(reader, prepared):
+    folder = onnx_folder(reader)
+    assert {"model.fp32.onnx", "model.int8.onnx", "check.json"} <= {p.name for p in
+                                                                    folder.iterdir()}
+    engines = prepared["engines"]
+    assert set(engines) >= {"onnx", "onnx-fp32", "torch-fp32"}
+    assert engines["torch-fp32"]["label_agreement"] == 1.0
+    # The float32 export computes what torch computes: it must pass on any machine.
+    assert engines["onnx-fp32"]["passed"] and engines["onnx-fp32"]["tone_diff_p99"] < 0.005
+    assert prepared["default"] in {n for n, e in engines.items() if e["passed"]}
+    rates = {n: e["candidates_per_second"] for n, e in engines.items() if e["passed"]}
+    assert prepared["gpu"] or rates[prepared["default"]] == max(rates.values())
+    # The int8 file is a quarter of the float32 one or less (the embeddings stay float).
+    assert (folder / "model.int8.onnx").stat().st_size < 0.5 * (
+        folder / "model.fp32.onnx").stat().st_size
+    # Built once: asking again reads the record, it does not build.
+    from tracker.reader.export import prepare
+
+    mtime = (folder / "model.int8.onnx").stat().st_mtime_ns
+    assert prepare(reader) == prepared
+    assert (folder / "model.int8.onnx").stat().st_mtime_ns == mtime
+
+
+@pytest.mark.slow
+def test_each_engine_is_what_was_asked_and_reads_like_torch(reader, prepared, check_inputs):
+    assert isinstance(engine_for(reader, "onnx"), OnnxEngine)
+    assert engine_for(reader, "onnx").path.name == "model.int8.onnx"
+    assert engine_for(reader, "onnx-fp32").path.name == "model.fp32.onnx"
+    assert isinstance(engine_for(reader, "torch-fp32"), TorchEngine)
+    assert engine_for(reader, "auto").name == prepared["default"]
+    items = encode(pair_tokenizer(str(resolve_encoder_dir())), *zip(*check_inputs[:64]))
+    ref = engine_for(reader, "torch-fp32").logits(items)
+    got = engine_for(reader, "onnx-fp32").logits(items)
+    assert np.abs(ref - got).max() < 1e-3
+    int8 = engine_for(reader, "onnx").logits(items)
+    assert np.abs(ref - int8).max() < 2.0 and (ref.argmax(1) == int8.argmax(1)).mean() > 0.9
+
+
+@pytest.mark.slow
+def test_a_reader_with_another_engine_finds_the_same_statements(prepared):
+    from tracker.reader import Unit
+
+    text = ("Iran and Saudi Arabia agree to resume diplomatic relations. Russia launches a "
+            "missile strike on Kyiv, and Ukraine condemns Moscow.")
+    units = [Unit("x", text, 0, "2023-03-10")]
+    read = {name: Reader.load("fast", engine=name).read(units)[0]
+            for name in ("torch-fp32", "onnx-fp32")}
+    keys = {n: [(p.source, p.target, p.is_statement, p.label) for p in r]
+            for n, r in read.items()}
+    assert keys["torch-fp32"] == keys["onnx-fp32"]
+    assert max(abs(a.tone - b.tone) for a, b in zip(*read.values())) < 0.005
+
+
+def test_a_changed_adapter_gets_its_own_onnx_files(reader, tmp_path):
+    import shutil
+
+    copy = tmp_path / "reader"
+    shutil.copytree(reader.path, copy)
+    assert onnx_folder(Reader.load(copy)) == onnx_folder(Reader.load(copy))
+    data = bytearray((copy / "adapter.safetensors").read_bytes())
+    data[-1] ^= 1
+    (copy / "adapter.safetensors").write_bytes(bytes(data))
+    assert onnx_folder(Reader.load(copy)) != onnx_folder(reader)
+
+
+def test_a_reader_without_a_check_set_runs_on_torch_unless_told(reader, tmp_path):
+    import shutil
+
+    copy = tmp_path / "reader"
+    shutil.copytree(reader.path, copy)
+    (copy / "check.jsonl").unlink()
+    assert isinstance(engine_for(Reader.load(copy), "auto"), TorchEngine)
+    with pytest.raises(TrackerError, match="no check set.*TRACKER_ENGINE=torch"):
+        engine_for(Reader.load(copy), "onnx")
+
+
+@pytest.mark.slow
+def test_the_command_line_shows_the_check_and_refuses_unknown_engines(prepared, seed_path,
+                                                                      tmp_path):
+    out = subprocess.run([sys.executable, "-m", "tracker", "prepare"], capture_output=True,
+                         text=True, check=True).stdout
+    assert "onnx-fp32" in out and f"auto runs fast with: {prepared['default']}" in out
+    bad = subprocess.run([sys.executable, "-m", "tracker", "run", str(seed_path), "--model",
+                          "fast", "--engine", "cuda", "--db", str(tmp_path / "t.db")],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "--engine" in bad.stderr
+    ok = subprocess.run([sys.executable, "-m", "tracker", "run", str(seed_path), "--model",
+                         "fast", "--engine", "onnx-fp32", "--db", str(tmp_path / "t.db"),
+                         "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert "read by the onnx-fp32 engine" in ok.stdout
+    assert not (tmp_path / "t.db").with_suffix(".db-journal").exists()
+    json.loads((onnx_folder(Reader.load("fast")) / "check.json").read_text())
