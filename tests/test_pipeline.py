@@ -44,7 +44,7 @@ def test_second_run_does_no_work(seed_run, tone_model):
     again = pipeline.run([ROOT / "seeds"], db=db, out=out, model=tone_model)
     assert (again.articles_added, again.articles_known) == (0, 1)
     assert (again.articles_extracted, again.statements_scored) == (0, 0)
-    assert again.reports_reused
+    assert again.reports_kept == len(again.reports) > 0
 
 
 def test_interrupted_scoring_resumes(tmp_path, tone_model, seed_path):
@@ -142,3 +142,33 @@ def test_extraction_streams_from_the_store_over_workers(tmp_path, shared_data):
                 "WHERE extractor = ?", (ex.version,))))
     assert counts[0] == counts[2] and counts[0][0] == 30 and counts[0][1] > 20
     assert counts[1] == counts[3] and len(counts[1]) == counts[0][1]
+
+
+def test_a_new_week_leaves_the_reports_of_other_weeks_alone(tmp_path, tone_model):
+    import json
+
+    inputs, db, out = tmp_path / "in", tmp_path / "t.db", tmp_path / "out"
+    inputs.mkdir()
+    (inputs / "jan.jsonl").write_text(json.dumps({
+        "id": "jan", "published": "2024-01-10",
+        "text": "Japan praised Australia for its help after the floods."}) + "\n")
+    first = pipeline.run([inputs], db=db, out=out, model=tone_model)
+    assert [p.name for p in first.reports][0] == "report-2024-W02.html"
+    jan = [out / f"report-2024-W02.{ext}" for ext in ("html", "md", "png")]
+    stamps = [p.stat().st_mtime_ns for p in jan]
+    (inputs / "mar.jsonl").write_text(json.dumps({
+        "id": "mar", "published": "2024-03-06",
+        "text": "Russia condemned Norway for expelling its diplomats."}) + "\n")
+    second = pipeline.run([inputs], db=db, out=out, model=tone_model)
+    assert second.statements_added > 0 and second.reports_kept == 3
+    assert [p.stat().st_mtime_ns for p in jan] == stamps
+    assert (out / "report-2024-W10.html").stat().st_size > 0
+    # A report cut off by a killed run is written again, and only that week's.
+    jan[0].write_bytes(b"")
+    third = pipeline.run([inputs], db=db, out=out, model=tone_model)
+    assert third.reports_kept == 3 and jan[0].stat().st_size > 0
+    # A damaged record of the reports (a full disk) means every week is written again.
+    (out / ".tracker-reports.json").write_text("")
+    fourth = pipeline.run([inputs], db=db, out=out, model=tone_model)
+    assert fourth.reports_kept == 0 and len(fourth.reports) == 6
+    assert not list(out.glob(".*.tmp"))

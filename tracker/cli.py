@@ -9,6 +9,8 @@ import contextlib
 import csv
 import functools
 import json
+import math
+import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,6 +41,18 @@ def friendly(fn):
             raise typer.Exit(2) from exc
         except BrokenPipeError:  # `tracker export ... | head`
             raise typer.Exit(0)
+        except KeyboardInterrupt:
+            typer.echo("interrupted; what was stored is kept: rerun to resume.", err=True)
+            raise typer.Exit(130)
+        except OSError as exc:  # disk full, read-only folder, permissions
+            where = f" ({exc.filename})" if exc.filename else ""
+            typer.echo(f"error: {exc.strerror or exc}{where}; free some space or fix the "
+                       "permissions, then rerun (what was stored is kept).", err=True)
+            raise typer.Exit(2) from exc
+        except sqlite3.DatabaseError as exc:
+            typer.echo(f"error: the database failed ({exc}); rerun, and if it persists check "
+                       "the disk and the --db file.", err=True)
+            raise typer.Exit(2) from exc
     return wrapper
 
 
@@ -58,15 +72,21 @@ def _open_in(path: Optional[Path]) -> Iterator[tuple[object, str]]:
 
 @contextlib.contextmanager
 def _open_out(path: Optional[Path]):
+    """stdout, or a file that takes its place once complete (a failed or killed export
+    leaves the old file, never a part)."""
+    from tracker.atomic import open_atomic
+
     if path is None or str(path) == "-":
         yield sys.stdout
         return
     try:
-        fh = open(path, "w", encoding="utf-8", newline="")
+        handle = open_atomic(path, "w", encoding="utf-8", newline="")
+        fh = handle.__enter__()
     except OSError as exc:
         raise TrackerError(
             f"--output {path}: cannot write ({exc.strerror}); check the path.") from exc
-    with fh:
+    with contextlib.ExitStack() as stack:
+        stack.push(handle)
         yield fh
 
 
@@ -85,7 +105,28 @@ def _write_frame(frame, fmt: str, output: Optional[Path], formats: tuple[str, ..
             frame.to_csv(out, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
         else:
             for rec in frame.to_dict(orient="records"):
-                out.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+                out.write(json.dumps(_json_safe(rec), ensure_ascii=False, default=str,
+                                     allow_nan=False) + "\n")
+
+
+def _json_safe(rec: dict) -> dict:
+    """A record with NaN and infinities as null: every exported line is valid JSON."""
+    return {k: (None if isinstance(v, float) and not math.isfinite(v) else v)
+            for k, v in rec.items()}
+
+
+ENGINE = typer.Option(None, "--engine",
+                      help="What runs the reader's network: auto (default: the fastest engine "
+                           "that passed the agreement check on this machine), onnx (int8), "
+                           "onnx-fp32, torch or torch-fp32; also TRACKER_ENGINE.")
+
+
+def _engine(name: Optional[str]) -> Optional[str]:
+    from tracker.reader.engine import ENGINES
+
+    if name is not None and name not in ENGINES:
+        raise invalid_choice("--engine", name, ENGINES)
+    return name
 
 
 def _seeds() -> Path:
@@ -109,18 +150,46 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
         model: str = typer.Option("rules", "--model",
                                   help="Who decides the statements: 'rules' (the rule extractor "
                                        "and the tone model), 'fast' (the learned reader) or a "
-                                       "reader model folder.")) -> None:
+                                       "reader model folder."),
+        engine: Optional[str] = ENGINE) -> None:
     """Ingest, extract, score, index and write the weekly reports (no work done twice)."""
     from tracker.pipeline import make_extractor
     from tracker.pipeline import run as run_pipeline
 
-    extractor = make_extractor(actors or (), model=model)
+    extractor = make_extractor(actors or (), model=model, engine=_engine(engine))
     summary = run_pipeline(paths or [_seeds()], db=db, out=out, date=date, extractor=extractor)
+    for problem in summary.failed:
+        typer.echo(f"error: {problem}", err=True)
     for line in summary.lines():
         typer.echo(line)
     for path in summary.reports:
         if path.suffix == ".html":
             typer.echo(f"  {path}")
+    if summary.failed:
+        typer.echo(f"{len(summary.failed)} files refused, every other file stored; fix them "
+                   "and rerun (nothing is done twice).", err=True)
+        raise typer.Exit(2)
+
+
+@app.command()
+@friendly
+def prepare(model: str = typer.Option("fast", "--model", help="'fast' or a reader folder."),
+            force: bool = typer.Option(False, "--force", help="Build and check again.")) -> None:
+    """Build the reader's ONNX engines for this machine and check each against torch float32
+    (done once; `tracker run` does it on first use otherwise)."""
+    from tracker.reader.export import prepare as build_and_check
+    from tracker.reader.model import Reader
+
+    reader = Reader.load(model)
+    record = build_and_check(reader, force=force,
+                             say=lambda msg: typer.echo(msg, err=True))
+    typer.echo(f"{'engine':<11} {'cand/s':>7} {'agreement':>9} {'tone p99':>8}  passed")
+    for name, e in record["engines"].items():
+        typer.echo(f"{name:<11} {e['candidates_per_second']:>7.1f} {e['label_agreement']:>9.4f} "
+                   f"{e['tone_diff_p99']:>8.4f}  {'yes' if e['passed'] else 'no'}")
+    typer.echo(f"auto runs {model} with: {record['default']} ({record['candidates']} check "
+               f"candidates; agreement >= {record['thresholds']['label_agreement']}, tone p99 <= "
+               f"{record['thresholds']['tone_diff_p99']} against torch-fp32)")
 
 
 @export_app.command("statements")
@@ -133,7 +202,7 @@ def export_statements(db: Path = DB,
     """One row per statement, with its article, sentence, dyad and tone."""
     from tracker.pipeline import open_store, statements_export
 
-    with open_store(_existing_db(db)) as store:
+    with open_store(_existing_db(db), readonly=True) as store:
         _write_frame(statements_export(store), fmt, output, ("jsonl", "csv"))
 
 
@@ -151,7 +220,7 @@ def export_index(db: Path = DB,
 
     if fmt not in ("csv", "jsonl"):
         raise invalid_choice("--format", fmt, ("csv", "jsonl"))
-    with open_store(_existing_db(db)) as store:
+    with open_store(_existing_db(db), readonly=True) as store:
         _write_frame(index_export(store, period, directed), fmt, output, ("csv", "jsonl"))
 
 
@@ -198,7 +267,7 @@ def compare(pairs: list[str] = typer.Argument(..., help="Pairs such as KOR-RUS."
     """Compare country pairs: a table (level, trend, band, biggest move) and a chart."""
     from tracker.pipeline import compare_pairs, open_store
 
-    with open_store(_existing_db(db)) as store:
+    with open_store(_existing_db(db), readonly=True) as store:
         table, chart = compare_pairs(store, pairs, period, out)
     typer.echo(table.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
     if chart:
@@ -215,7 +284,7 @@ def report(week: Optional[list[str]] = typer.Option(None, "--week",
     """Write the weekly HTML report and its Markdown twin."""
     from tracker.pipeline import open_store, write_reports
 
-    with open_store(_existing_db(db)) as store:
+    with open_store(_existing_db(db), readonly=True) as store:
         files, _ = write_reports(store, out, weeks=week or None, force=True)
     for path in files:
         typer.echo(str(path))

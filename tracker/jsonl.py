@@ -22,6 +22,8 @@ def read_jsonl(stream: IO[str], name: str) -> Iterator[tuple[int, dict]]:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise bad_input(name, i, f"not valid JSON ({exc.msg})", "fix or remove that line.")
+        except RecursionError:
+            raise bad_input(name, i, "JSON nested too deeply", "write one flat object per line.")
         if not isinstance(obj, dict):
             raise bad_input(name, i, "expected a JSON object", 'write {"text": "..."} lines.')
         yield i, obj
@@ -37,7 +39,7 @@ def _text(obj: dict, name: str, line: int) -> str:
 def _spans(value, text: str, name: str, line: int, field: str) -> tuple[tuple[int, int], ...]:
     try:
         spans = tuple((int(a), int(b)) for a, b in value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise bad_input(name, line, f'"{field}" is {value!r}', 'give [[from, to], ...] offsets.')
     for a, b in spans:
         if not 0 <= a < b <= len(text):
@@ -52,8 +54,13 @@ def _find_target(text: str, target: str, gazetteer, name: str, line: int):
         if not gazetteer.is_country(target):
             raise bad_input(name, line, f"unknown country code {target!r}",
                             "use an ISO 3166-1 alpha-3 code such as KOR, or the mention text.")
-        return tuple((m.start, m.end) for m in gazetteer.find_mentions(text)
-                     if m.iso3 == target)
+        found = tuple((m.start, m.end) for m in gazetteer.find_mentions(text)
+                      if m.iso3 == target)
+        if not found:
+            raise bad_input(name, line, f"{target} is not mentioned in \"text\" (no name, "
+                            "capital or people of it found)",
+                            "give the exact mention text as target, or target_spans.")
+        return found
     spans = tuple((m.start(), m.end()) for m in re.finditer(re.escape(target), text))
     if not spans:
         raise bad_input(name, line, f'target {target!r} does not occur in "text"',

@@ -7,9 +7,11 @@ model, through a cache keyed by content hash). Index and reports are recomputed 
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,34 +34,87 @@ class RunSummary:
     statements_scored: int = 0
     scores_from_cache: int = 0
     reports: list[Path] = field(default_factory=list)
-    reports_reused: bool = False
+    reports_kept: int = 0
+    engine: str | None = None
+    failed: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         s = self.seconds
         return [
             f"ingest:  {self.articles_added} new articles, {self.articles_known} already stored"
-            f" ({s.get('ingest', 0):.1f}s)",
+            + (f", {len(self.failed)} files refused (see above)" if self.failed else "")
+            + f" ({s.get('ingest', 0):.1f}s)",
             f"extract: {self.articles_extracted} articles, {self.statements_added} statements"
-            f" ({s.get('extract', 0):.1f}s)",
+            + (f", read by the {self.engine} engine" if self.engine else "")
+            + f" ({s.get('extract', 0):.1f}s)",
             f"score:   {self.statements_scored} statements scored, {self.scores_from_cache} from"
             f" cache ({s.get('score', 0):.1f}s)",
-            f"report:  {len(self.reports)} files" + (" (unchanged, kept)" if self.reports_reused
-                                                      else "") + f" ({s.get('report', 0):.1f}s)",
+            f"report:  {len(self.reports)} files, {self.reports_kept} of them unchanged and kept"
+            f" ({s.get('report', 0):.1f}s)",
         ]
 
 
-def open_store(db: str | Path):
+@contextlib.contextmanager
+def one_writer(store):
+    """Hold the database's run lock (``<db>.lock``) for the whole run: a second run on the same
+    database waits, says so, and then finds the first one's work done (reads need no lock)."""
+    if store.path == ":memory:":
+        yield
+        return
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: SQLite's own locking only
+        yield
+        return
+    lock_path = Path(f"{store.path}.lock")
+    try:
+        fh = open(lock_path, "a+")
+    except OSError as exc:
+        raise TrackerError(f"--db {store.path}: cannot create its lock file {lock_path} "
+                           f"({exc.strerror}); check the folder's permissions.") from None
+    with fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting for another run on {store.path} to finish ...", file=sys.stderr,
+                  flush=True)
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def open_store(db: str | Path, readonly: bool = False):
     from tracker.store import Store
 
-    return Store(db)
+    return Store(db, readonly=readonly)
 
 
-def ingest(store, paths: Iterable[str | Path], date: str | None = None) -> tuple[int, int]:
-    """Read ``paths`` and store new articles; return ``(added, already_stored)``."""
+def ingest(store, paths: Iterable[str | Path], date: str | None = None,
+           failed: list[str] | None = None) -> tuple[int, int]:
+    """Read ``paths`` and store new articles; return ``(added, already_stored)``.
+
+    Each file is stored whole or not at all. With ``failed``, a file that cannot be read is
+    reported there (one line naming it, its line and the fix) and the others are still
+    stored; without it, the first bad file raises.
+    """
     from tracker.ingest import read_articles
+    from tracker.ingest.readers import collect_files
 
-    return store.add_articles(read_articles(list(paths), date=date))
+    added = known = 0
+    read_articles([], date=date)  # a bad --date fails before any file is read
+    for path in collect_files(list(paths)):
+        try:
+            a, k = store.add_articles(read_articles([path], date=date), atomic=True)
+        except TrackerError as exc:
+            if failed is None:
+                raise
+            failed.append(str(exc))
+            continue
+        added, known = added + a, known + k
+    return added, known
 
 
 def default_workers() -> int:
@@ -162,37 +217,51 @@ def build_index(store, period: str = "W", directed: bool = False, frame=None, **
 
 
 def write_reports(store, out_dir: str | Path, weeks: Sequence[str] | None = None,
-                  force: bool = False) -> tuple[list[Path], bool]:
-    """Write the weekly HTML and Markdown reports; return ``(files, reused)``.
+                  force: bool = False) -> tuple[list[Path], int]:
+    """Write the weekly HTML and Markdown reports; return ``(files, files kept)``.
 
-    Reports are rewritten only when the statements behind them changed (or ``force``).
+    A week's files are rewritten only when what its report shows changed (or ``force``); when
+    nothing in the store changed since the last run, nothing is computed at all.
     """
-    from tracker.report import write_reports as _write
-
     out = Path(out_dir)
     frame = store.statements_frame()
     if frame.empty:
-        return [], False
+        return [], 0
     state = hashlib.sha256(json.dumps([
         store.get_meta("extractor"), store.get_meta("tone_model"), list(weeks or []),
         frame[["statement_id", "tone"]].round(6).values.tolist()]).encode()).hexdigest()
     manifest = out / ".tracker-reports.json"
-    if not force and manifest.is_file():
-        old = json.loads(manifest.read_text())
-        files = [out / f for f in old.get("files", [])]
-        if old.get("state") == state and files and all(f.is_file() for f in files):
-            return files, True
+    old = {} if force else _read_manifest(manifest)
+    files = [out / f for f in old.get("files", [])]
+    if old.get("state") == state and files and all(
+            f.is_file() and f.stat().st_size > 0 for f in files):
+        return files, len(files)
+    from tracker.atomic import write_atomic
+    from tracker.report import write_changed
+
     undirected = build_index(store, "W", frame=frame).results_
     directed = build_index(store, "W", directed=True, frame=frame).results_
-    files = _write(undirected, frame, store.articles_frame(), out, weeks=weeks,
-                   directed_df=directed)
-    manifest.write_text(json.dumps({"state": state,
-                                    "files": [str(Path(f).relative_to(out)) for f in files]}))
-    return [Path(f) for f in files], False
+    kept = old.get("weeks") or {}
+    files, prints, n_kept = write_changed(undirected, frame, store.articles_frame(), out,
+                                          weeks=weeks, directed_df=directed, kept=kept)
+    write_atomic(manifest, json.dumps({
+        "state": state, "files": [str(Path(f).relative_to(out)) for f in files],
+        "weeks": prints}).encode("utf-8"))
+    return [Path(f) for f in files], n_kept
+
+
+def _read_manifest(path: Path) -> dict:
+    """The last run's record of its reports; an unreadable one (a full disk, a killed write)
+    counts as none, so every report is checked again."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def make_extractor(actors: Sequence[str | Path] = (), include_nonstate: bool = False,
-                   model: str = "rules"):
+                   model: str = "rules", engine: str | None = None):
     """The extract stage over the packaged actors plus user files: the rule
     :class:`~tracker.extract.Extractor` (``model="rules"``; the tone model scores its
     statements), or the learned reader that decides the statements and their tone from the
@@ -205,7 +274,7 @@ def make_extractor(actors: Sequence[str | Path] = (), include_nonstate: bool = F
         return rules
     from tracker.reader.model import Reader, ReaderStage
 
-    return ReaderStage(Reader.load(model), rules)
+    return ReaderStage(Reader.load(model, engine=engine), rules)
 
 
 def run(paths: Sequence[str | Path], db: str | Path = DEFAULT_DB,
@@ -222,14 +291,20 @@ def run(paths: Sequence[str | Path], db: str | Path = DEFAULT_DB,
     paths = list(paths)
     if not paths:
         raise TrackerError("no input given; pass the files or folders to read.")
-    with open_store(db) as store:
+    with open_store(db) as store, one_writer(store):
         t = time.perf_counter()
-        summary.articles_added, summary.articles_known = ingest(store, paths, date)
+        summary.articles_added, summary.articles_known = ingest(store, paths, date,
+                                                                summary.failed)
+        if summary.failed and not summary.articles_added + summary.articles_known:
+            more = len(summary.failed) - 1
+            raise TrackerError(summary.failed[0] + (f" ({more} more files refused too)"
+                                                    if more else ""))
         summary.seconds["ingest"] = time.perf_counter() - t
 
         t = time.perf_counter()
         summary.articles_extracted, summary.statements_added = extract(store, extractor)
         summary.seconds["extract"] = time.perf_counter() - t
+        summary.engine = getattr(extractor, "engine_used", None)
 
         t = time.perf_counter()
         if getattr(extractor, "reads_pairs", False):
@@ -240,7 +315,7 @@ def run(paths: Sequence[str | Path], db: str | Path = DEFAULT_DB,
         summary.seconds["score"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        summary.reports, summary.reports_reused = write_reports(store, out)
+        summary.reports, summary.reports_kept = write_reports(store, out)
         summary.seconds["report"] = time.perf_counter() - t
     return summary
 

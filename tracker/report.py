@@ -39,6 +39,7 @@ import pandas as pd
 
 from tracker import errors
 from tracker.alerts import find_alerts
+from tracker.atomic import write_atomic
 from tracker.periods import infer_period, period_label
 
 #: How many statements are listed under one pair before the rest are summarised.
@@ -229,7 +230,9 @@ def save_chart(display, path: str | Path, figsize=(8, 4.2), dpi: int = 120) -> P
     path.parent.mkdir(parents=True, exist_ok=True)
     fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
     display.plot(ax=fig.subplots())
-    fig.savefig(path)
+    buf = io.BytesIO()
+    fig.savefig(buf, format=path.suffix.lstrip(".").lower() or "png")
+    write_atomic(path, buf.getvalue())
     return path
 
 
@@ -472,7 +475,18 @@ def _render_md(w: _Week, png_name: str) -> str:
 def write_reports(index_df: pd.DataFrame, statements_df: pd.DataFrame, articles_df: pd.DataFrame | None,
                   out_dir, weeks: Iterable[str] | None = None,
                   directed_df: pd.DataFrame | None = None) -> list[Path]:
-    """Write one HTML and one Markdown report per ISO week.
+    """Write one HTML and one Markdown report per ISO week (see :func:`write_changed`, which
+    also skips the weeks already written); returns the files, per week in week order:
+    ``report-<week>.html``, ``report-<week>.md``, ``report-<week>.png``."""
+    return write_changed(index_df, statements_df, articles_df, out_dir, weeks, directed_df)[0]
+
+
+def write_changed(index_df: pd.DataFrame, statements_df: pd.DataFrame,
+                  articles_df: pd.DataFrame | None, out_dir, weeks: Iterable[str] | None = None,
+                  directed_df: pd.DataFrame | None = None,
+                  kept: dict[str, str] | None = None
+                  ) -> tuple[list[Path], dict[str, str], int]:
+    """Write one HTML and one Markdown report per ISO week, except weeks already written.
 
     Parameters
     ----------
@@ -491,11 +505,17 @@ def write_reports(index_df: pd.DataFrame, statements_df: pd.DataFrame, articles_
         index values is an error.
     directed_df : DataFrame, optional
         Directed weekly index; adds a table of ``source -> target`` values.
+    kept : dict, optional
+        Week -> fingerprint of the reports already in ``out_dir`` (as returned before): a week
+        whose fingerprint is unchanged and whose three files are there is not drawn again.
 
     Returns
     -------
-    list of Path
-        Per week, in week order: ``report-<week>.html``, ``report-<week>.md``, ``report-<week>.png``.
+    (list of Path, dict, int)
+        Per week, in week order: ``report-<week>.html``, ``report-<week>.md``,
+        ``report-<week>.png``; each week's fingerprint (what its report shows: the index up
+        to that week, the week's statements, articles and directed values); and how many of
+        the files were kept as they were.
     """
     idx = _week_frame(index_df)
     st = _statements_with_keys(statements_df)
@@ -512,15 +532,55 @@ def write_reports(index_df: pd.DataFrame, statements_df: pd.DataFrame, articles_
                 f"week {unknown[0]!r} has no index values; weeks with data: {shown}."
             )
     alerts = find_alerts(idx, st)
+    prints = fingerprints(idx, st, articles_df, directed_df, alerts, available)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+    n_kept = 0
     for week in selected:
-        w = _Week(week, idx, st, articles, directed_df, alerts)
         stem = f"report-{week}"
         html_path, md_path, png_path = out / f"{stem}.html", out / f"{stem}.md", out / f"{stem}.png"
-        html_path.write_text(_render_html(w), encoding="utf-8")
-        png_path.write_bytes(w.png)
-        md_path.write_text(_render_md(w, png_path.name), encoding="utf-8")
-        written += [html_path, md_path, png_path]
-    return written
+        paths = [html_path, md_path, png_path]
+        unchanged = (kept or {}).get(week) == prints[week] and all(
+            p.is_file() and p.stat().st_size > 0 for p in paths)
+        if unchanged:
+            n_kept += len(paths)
+        else:
+            w = _Week(week, idx, st, articles, directed_df, alerts)
+            write_atomic(png_path, w.png)
+            write_atomic(md_path, _render_md(w, png_path.name).encode("utf-8"))
+            write_atomic(html_path, _render_html(w).encode("utf-8"))
+        written += paths
+    return written, {w: prints[w] for w in selected}, n_kept
+
+
+def fingerprints(idx: pd.DataFrame, st: pd.DataFrame, articles_df, directed_df, alerts,
+                 weeks: list[str]) -> dict[str, str]:
+    """Per week, a hash of everything its report shows: the undirected index and alerts of
+    every week up to it (the chart, the changes), and the week's own statements, articles and
+    directed values."""
+    import hashlib
+
+    from tracker import __version__
+
+    def rows(frame, column, week):
+        if frame is None or not len(frame):
+            return ""
+        part = frame[frame[column].astype(str) == week]
+        return part.sort_index(axis=1).to_csv(index=False, float_format="%.6g")
+
+    art = None
+    if articles_df is not None and len(articles_df):
+        art = articles_df.assign(week=period_label(pd.to_datetime(articles_df["published"]),
+                                                   "W")[0].astype(str))
+    chain = hashlib.sha256(__version__.encode())
+    out = {}
+    for week in weeks:  # in week order: the chain carries the history
+        chain.update(rows(idx, "period", week).encode())
+        chain.update(rows(alerts, "period", week).encode())
+        own = hashlib.sha256(chain.hexdigest().encode())
+        for text in (rows(st, "week", week), rows(art, "week", week),
+                     rows(directed_df, "period", week)):
+            own.update(text.encode())
+        out[week] = own.hexdigest()
+    return out

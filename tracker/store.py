@@ -77,6 +77,45 @@ CREATE TABLE IF NOT EXISTS tone_cache (
 );
 """
 
+#: How long a write waits for another process's write to finish before giving up.
+BUSY_SECONDS = 120.0
+
+
+def _check_foreign(path: Path) -> None:
+    """Refuse, untouched, a file that exists but is not a tracker database: it is opened
+    read-only and its tables are checked before anything is written."""
+    if not path.exists():
+        return
+    if path.is_dir():
+        raise TrackerError(f"--db {path}: is a folder; pass a database file.")
+    if path.stat().st_size == 0:
+        raise TrackerError(f"--db {path}: is an empty file, not a tracker database; pass a new "
+                           "or existing tracker database (the file is left as it is).")
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(16)
+    except OSError as exc:
+        raise TrackerError(f"--db {path}: cannot read it ({exc.strerror}); check its "
+                           "permissions.") from None
+    fix = "it was left untouched; pass a tracker database or a new file with --db."
+    if header != b"SQLite format 3\x00":
+        raise TrackerError(f"--db {path}: not an SQLite database; {fix}")
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            schema = (con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+                      if "meta" in tables else None)
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise TrackerError(f"--db {path}: not a readable SQLite database ({exc}); {fix}") \
+            from None
+    if schema is None or not {"articles", "statements", "scores"} <= tables:
+        raise TrackerError(f"--db {path}: an SQLite database, but not the tracker's; {fix}")
+
+
 STATEMENT_COLUMNS = ("statement_id", "article_id", "published", "source", "target", "tone",
                      "label", "confidence", "sentence", "rule", "url", "title", "external_id")
 
@@ -96,26 +135,39 @@ class Store:
     0
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, readonly: bool = False) -> None:
         self.path = str(path)
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            _check_foreign(Path(self.path))
+            if not readonly:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = sqlite3.connect(self.path)
+            if readonly:
+                self.db = sqlite3.connect(f"{Path(self.path).resolve().as_uri()}?mode=ro",
+                                          uri=True, timeout=BUSY_SECONDS)
+            else:
+                self.db = sqlite3.connect(self.path, timeout=BUSY_SECONDS)
             self.db.execute("PRAGMA foreign_keys = ON")
-            self.db.execute("PRAGMA journal_mode = WAL" if self.path != ":memory:" else
-                            "PRAGMA journal_mode = MEMORY")
-            with self.db:
-                self.db.executescript(SCHEMA)
-                self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)",
-                                (SCHEMA_VERSION,))
+            if not readonly:
+                self.db.execute("PRAGMA journal_mode = WAL" if self.path != ":memory:" else
+                                "PRAGMA journal_mode = MEMORY")
+                with self.db:
+                    self.db.executescript(SCHEMA)
+                    self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)",
+                                    (SCHEMA_VERSION,))
+            version = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        except sqlite3.OperationalError as exc:
+            if "readonly" in str(exc) or "read-only" in str(exc) or "unable to open" in str(exc):
+                raise TrackerError(f"--db {self.path}: cannot write to this database or its "
+                                   f"folder ({exc}); check its permissions, or copy it to a "
+                                   "writable place.") from None
+            raise TrackerError(f"--db {self.path}: {exc}; check the file and rerun.") from None
         except sqlite3.DatabaseError as exc:
             raise TrackerError(f"--db {self.path}: not a tracker database ({exc}); "
-                               "pass another file with --db.")
-        version = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()[0]
-        if version != SCHEMA_VERSION:
-            raise TrackerError(f"--db {self.path}: schema version {version}, this tracker "
-                               f"reads {SCHEMA_VERSION}; use a new --db file.")
+                               "pass another file with --db.") from None
+        if version is None or version[0] != SCHEMA_VERSION:
+            raise TrackerError(f"--db {self.path}: schema version {version and version[0]}, "
+                               f"this tracker reads {SCHEMA_VERSION}; use a new --db file.")
 
     def close(self) -> None:
         self.db.close()
@@ -127,36 +179,44 @@ class Store:
         self.close()
 
     # -- articles -----------------------------------------------------------------------------
-    def add_articles(self, articles: Iterable["Article"], batch: int = 500) -> tuple[int, int]:
+    def add_articles(self, articles: Iterable["Article"], batch: int = 500,
+                     atomic: bool = False) -> tuple[int, int]:
         """Insert articles not yet stored; return ``(added, already_stored)``.
 
         Commits every ``batch`` articles, so a long ingest interrupted half-way keeps what it
-        read; the same text (same content hash) is never stored twice.
+        read; with ``atomic``, one transaction for all (a file's articles are stored all or
+        none: an error while reading them rolls back the file). The same text (same content
+        hash) is never stored twice.
         """
         added = skipped = 0
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         rows = []
 
         def flush() -> int:
-            with self.db:
-                before = self.db.total_changes
-                self.db.executemany(
-                    "INSERT OR IGNORE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
-                n = self.db.total_changes - before
+            before = self.db.total_changes
+            self.db.executemany(
+                "INSERT OR IGNORE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+            n = self.db.total_changes - before
+            if not atomic:
+                self.db.commit()
+            added_now = n, len(rows) - n
             rows.clear()
-            return n
+            return added_now
 
-        for a in articles:
-            rows.append((a.id, a.external_id, a.url, a.title, a.outlet, a.published,
-                         a.date_method, a.text, a.origin, now))
-            if len(rows) >= batch:
-                n_rows = len(rows)
-                n = flush()
-                added, skipped = added + n, skipped + n_rows - n
-        n_rows = len(rows)
-        if rows:
-            n = flush()
-            added, skipped = added + n, skipped + n_rows - n
+        try:
+            for a in articles:
+                rows.append((a.id, a.external_id, a.url, a.title, a.outlet, a.published,
+                             a.date_method, a.text, a.origin, now))
+                if len(rows) >= batch:
+                    n, k = flush()
+                    added, skipped = added + n, skipped + k
+            if rows:
+                n, k = flush()
+                added, skipped = added + n, skipped + k
+        except BaseException:
+            self.db.rollback()
+            raise
+        self.db.commit()
         return added, skipped
 
     def article_text(self, article_id: str) -> str:
@@ -298,8 +358,7 @@ class Store:
             "JOIN scores c ON c.statement_id = s.id AND c.model = ? WHERE s.extractor = ? "
             "ORDER BY a.published, s.article_id, s.sentence_index, s.id",
             self.db, params=(model, extractor))
-        frame["published"] = pd.to_datetime(frame["published"])
-        return frame
+        return self._dated(frame, "statements")
 
     def articles_frame(self) -> "pd.DataFrame":
         """``article_id, external_id, url, title, outlet, published, date_method, origin,
@@ -312,7 +371,30 @@ class Store:
             "LEFT JOIN extractions e ON e.article_id = a.id AND e.extractor = "
             "(SELECT value FROM meta WHERE key = 'extractor') ORDER BY a.published, a.id",
             self.db)
-        frame["published"] = pd.to_datetime(frame["published"])
+        return self._dated(frame, "articles")
+
+    def _dated(self, frame, what: str):
+        """``published`` as timestamps; rows whose stored date is outside the accepted range
+        (stored by an older version, which took any date) are left out with a one-line
+        warning, so such a database still opens and reports."""
+        import sys
+
+        import pandas as pd
+
+        from tracker.ingest.dates import date_range
+
+        first, last = date_range()
+        text = frame["published"].astype(str)
+        ok = text.between(first.isoformat(), last.isoformat()) & text.str.fullmatch(
+            r"\d{4}-\d{2}-\d{2}")
+        if not ok.all():
+            bad = sorted(set(text[~ok]))
+            print(f"warning: --db {self.path}: {int((~ok).sum())} {what} left out, dated "
+                  f"{', '.join(bad[:3])}{' ...' if len(bad) > 3 else ''} (outside "
+                  f"{first} to {last}); ingest those articles again with a correct date.",
+                  file=sys.stderr)
+            frame = frame[ok].reset_index(drop=True)
+        frame["published"] = pd.to_datetime(frame["published"], format="%Y-%m-%d")
         return frame
 
     # -- bookkeeping --------------------------------------------------------------------------

@@ -181,7 +181,7 @@ class SentenceRules:
         if m.iso3 in gaz.territories and TERRITORY_TOPIC.search(
                 s, max(0, start - 40), start):
             return _Actor(start, end, m.iso3, s[start:end], False, excluded="territory")
-        if "former" in s and _last_word(s, start) == "former":
+        if _last_word(s, start) == "former":
             # "a former State Department official" speaks for no state and is no target.
             return _Actor(start, end, m.iso3 or "", s[start:end], False, excluded="former")
         if GROUP_NOUNS.match(s, end):

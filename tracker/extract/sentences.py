@@ -17,6 +17,12 @@ _INITIAL = re.compile(r"[A-Z]")
 _LONG_WORD = max(map(len, ABBREVIATIONS)) + 2  # (the letters before the full stop, plus it)
 _WORD_OR_DOT = re.compile(r"[\w.]*")
 
+#: A "sentence" longer than this (a text without full stops, a table flattened to one line) is
+#: cut into pieces of at most this many characters, at a semicolon, comma or space where one
+#: lies in the last fifth, so the cost of reading a text grows linearly with its length.
+MAX_SENTENCE_CHARS = 2000
+_SOFT_BREAK = re.compile(r"[;,]\s|\s")
+
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Split ``text`` into sentences; return ``(start, end)`` offsets, whitespace trimmed.
@@ -54,5 +60,23 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         while b > a and text[b - 1].isspace():
             b -= 1
         if a < b:
-            out.append((a, b))
+            out.extend(_pieces(text, a, b))
+    return out
+
+
+def _pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """``[a, b)`` cut into pieces of at most :data:`MAX_SENTENCE_CHARS` (see there)."""
+    out = []
+    while b - a > MAX_SENTENCE_CHARS:
+        limit = a + MAX_SENTENCE_CHARS
+        window = text[limit - MAX_SENTENCE_CHARS // 5:limit]
+        breaks = [m for m in _SOFT_BREAK.finditer(window) if m.group(0)[0] in ";,"] or \
+            list(_SOFT_BREAK.finditer(window))
+        cut = limit - MAX_SENTENCE_CHARS // 5 + breaks[-1].start() + 1 if breaks else limit
+        out.append((a, cut))
+        a = cut
+        while a < b and text[a].isspace():
+            a += 1
+    if a < b:
+        out.append((a, b))
     return out

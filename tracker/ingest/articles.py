@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from tracker.errors import TrackerError, bad_input, where
 from tracker.ingest.clean import clean_text, content_id, looks_like_headline
-from tracker.ingest.dates import resolve_date
+from tracker.ingest.dates import in_range, resolve_date
 from tracker.ingest.readers import Raw, collect_files, read_file
 
 @dataclass(frozen=True)
@@ -97,22 +97,28 @@ def _option_date(value: dt.date | str | None) -> dt.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
+        return in_range(value.date(), "--date")
     if isinstance(value, dt.date):
-        return value
+        return in_range(value, "--date")
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        day = dt.date.fromisoformat(str(value).strip())
     except ValueError:
         raise TrackerError(
             f"--date {value!r} is invalid; use a date written YYYY-MM-DD, e.g. 2024-02-04."
         ) from None
+    return in_range(day, "--date")
+
+
+def _storable(text: str) -> str:
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
 
 def _make_article(raw: Raw, fallback: dt.date | None) -> Article:
-    text = clean_text(raw.text)
+    # Null bytes and lone surrogates (JSON "\ud800") cannot be stored as text: dropped.
+    text = clean_text(_storable(raw.text))
     if not text:
         raise bad_input(raw.path, raw.line, "no article text left after cleaning", "check that it holds the article")
-    title = clean_text(raw.title) if raw.title else None
+    title = clean_text(_storable(raw.title)) if raw.title else None
     if title is None and raw.title_from_text:
         first, sep, _ = text.partition("\n\n")
         title = first if sep and looks_like_headline(first) else None

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import os
 import re
 
-from tracker.errors import bad_input
+from tracker.errors import TrackerError, bad_input
 
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -154,17 +155,53 @@ def infer_date(text: str) -> tuple[dt.date, str] | None:
     return None
 
 
+#: The widest range a user may allow: within pandas' timestamps, with a week to spare at each end.
+WIDEST = (dt.date(1677, 10, 1), dt.date(2262, 3, 1))
+
+
+def date_range() -> tuple[dt.date, dt.date]:
+    """The publication dates accepted: 1900-01-01 to a year after today, or
+    ``$TRACKER_DATE_RANGE`` (``FIRST:LAST``, each YYYY-MM-DD, within :data:`WIDEST`: the
+    index and the charts compute with pandas timestamps, which end there)."""
+    raw = os.environ.get("TRACKER_DATE_RANGE", "").strip()
+    if not raw:
+        return dt.date(1900, 1, 1), dt.date.today() + dt.timedelta(days=366)
+    try:
+        first, last = (dt.date.fromisoformat(x.strip()) for x in raw.split(":"))
+    except ValueError:
+        raise TrackerError(f"TRACKER_DATE_RANGE={raw!r} is invalid; write FIRST:LAST as "
+                           "YYYY-MM-DD:YYYY-MM-DD, e.g. 1900-01-01:2030-12-31.") from None
+    if not first <= last or first < WIDEST[0] or last > WIDEST[1]:
+        raise TrackerError(f"TRACKER_DATE_RANGE={raw!r} is invalid; the first date must come "
+                           f"before the last, both within {WIDEST[0]} to {WIDEST[1]}.")
+    return first, last
+
+
+def in_range(day: dt.date, where_from: str, raw=None) -> dt.date:
+    """``day`` if it lies in :func:`date_range`, else a one-line error naming the file/line."""
+    first, last = date_range()
+    if first <= day <= last:
+        return day
+    problem = f"{where_from} {day.isoformat()} is outside the dates the tracker accepts " \
+              f"({first.isoformat()} to {last.isoformat()})"
+    fix = "correct the date, or widen the range with TRACKER_DATE_RANGE=FIRST:LAST"
+    if raw is None:
+        raise TrackerError(f"{problem}; {fix}.")
+    raise bad_input(raw.path, raw.line, problem, fix)
+
+
 def resolve_date(raw, text: str, fallback: dt.date | None) -> tuple[str, str]:
     if raw.published:
         try:
-            return parse_date(raw.published).isoformat(), "metadata"
-        except ValueError:
+            day = parse_date(raw.published)
+        except (ValueError, OverflowError):
             raise bad_input(
                 raw.path, raw.line, f"{raw.published_field} {raw.published!r} is not a date",
                 "write it as YYYY-MM-DD (or an ISO/RFC 2822 datetime) or leave it empty",
             ) from None
+        return in_range(day, raw.published_field, raw).isoformat(), "metadata"
     if fallback is not None:
-        return fallback.isoformat(), "option --date"
+        return in_range(fallback, "--date", raw).isoformat(), "option --date"
     inferred = infer_date(text)
     if inferred is None:
         raise bad_input(
@@ -173,4 +210,4 @@ def resolve_date(raw, text: str, fallback: dt.date | None) -> tuple[str, str]:
             "pass --date YYYY-MM-DD, or add a 'published' value",
         )
     day, method = inferred
-    return day.isoformat(), method
+    return in_range(day, 'the date found in the text', raw).isoformat(), method

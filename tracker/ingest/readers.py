@@ -45,17 +45,26 @@ class Raw:
     title_from_text: bool = False
 
 
-def collect_files(paths: str | Path | Iterable[str | Path]) -> list[Path]:
+def collect_files(paths: str | Path | Iterable[str | Path],
+                  follow_links: bool = False) -> list[Path]:
+    """The article files of ``paths`` (files, and folders searched recursively, hidden names
+    skipped). In a folder, a symbolic link whose target lies outside that folder is not
+    followed unless ``follow_links`` (``TRACKER_FOLLOW_LINKS=1``)."""
+    import os
+
     if isinstance(paths, (str, Path)):
         paths = [paths]
+    follow_links = follow_links or os.environ.get("TRACKER_FOLLOW_LINKS", "") in ("1", "yes")
     files: list[Path] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
+            top = path.resolve()
             found = [
                 p for p in path.rglob("*")
                 if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and (follow_links or p.resolve().is_relative_to(top))
             ]
             files.extend(sorted(found, key=lambda p: p.relative_to(path).parts))
         elif path.is_file():
@@ -125,6 +134,10 @@ def _pick(row: dict, field: str) -> tuple[str | None, str | None]:
 
 def _raw_from_row(row: dict, path: Path, line: int) -> Raw:
     row = {str(k).strip().lower(): v for k, v in row.items() if k is not None}
+    for name in _COLUMNS["text"]:
+        if row.get(name) is not None and not isinstance(row[name], str):
+            raise bad_input(path, line, f"'{name}' is a {type(row[name]).__name__}, not text",
+                            "give the article text as one string")
     text, _ = _pick(row, "text")
     if text is None:
         raise bad_input(
@@ -150,6 +163,9 @@ def _read_jsonl(path: Path) -> Iterator[Raw]:
             row = json.loads(line)
         except json.JSONDecodeError as err:
             raise bad_input(path, number, f"not valid JSON ({err.msg})", "fix or remove that line") from None
+        except RecursionError:
+            raise bad_input(path, number, "JSON nested too deeply",
+                            "write one flat object per line") from None
         if not isinstance(row, dict):
             raise bad_input(
                 path, number, f"expected a JSON object, got {type(row).__name__}",
@@ -227,8 +243,31 @@ def _strip_markdown(text: str) -> str:
     return re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
 
 
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def _decode_html(data: bytes, path: Path) -> str:
+    """A page in the charset its ``<meta>`` declares (UTF-8 when it declares none)."""
+    import codecs
+
+    declared = _CHARSET.search(data[:4096])
+    if declared:
+        name = declared.group(1).decode("ascii").lower()
+        try:
+            codecs.lookup(name)
+        except LookupError:
+            raise bad_input(path, None, f"declares an unknown charset {name!r}",
+                            "re-save the page as UTF-8") from None
+        if name.replace("-", "").replace("_", "") not in ("utf8", "utf8sig"):
+            # Browsers read a page declared Latin-1 as Windows-1252 (the WHATWG rule).
+            name = "cp1252" if name in ("iso-8859-1", "latin-1", "latin1", "us-ascii",
+                                        "ascii") else name
+            return data.decode(name, errors="replace")
+    return _decode(data, path)
+
+
 def _read_html(path: Path) -> Raw:
-    text, meta = html_to_text(_decode(_read_bytes(path), path))
+    text, meta = html_to_text(_decode_html(_read_bytes(path), path))
     return Raw(
         text=text, path=path, line=None, external_id=path.name,
         url=meta["url"], title=meta["title"], outlet=meta["outlet"], published=meta["published"],

@@ -50,6 +50,34 @@ class ToneInput:
     source_spans: tuple[tuple[int, int], ...] = ()
 
 
+#: Characters the tone model reads of a long text: about its 256-token window.
+WINDOW_CHARS = 1000
+
+
+def around_target(item: ToneInput, width: int = WINDOW_CHARS) -> ToneInput:
+    """A text longer than the model's window, cut to ``width`` characters centred on the first
+    target mention (at word boundaries), so the target is always read; shorter texts as they
+    are. The cost of scoring never grows with the text's length."""
+    text = item.text
+    if len(text) <= width:
+        return item
+    spans = item.target_spans or item.source_spans
+    centre = (spans[0][0] + spans[0][1]) // 2 if spans else 0
+    start = max(0, min(centre - width // 2, len(text) - width))
+    if start > 0:
+        space = text.find(" ", start, start + 50)
+        start = space + 1 if space >= 0 else start
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", end - 50, end)
+        end = space if space > start else end
+
+    def inside(group):
+        return tuple((a - start, b - start) for a, b in group if start <= a and b <= end)
+
+    return ToneInput(text[start:end], inside(item.target_spans), inside(item.source_spans))
+
+
 @dataclass(frozen=True)
 class ToneResult:
     """Tone of a statement toward its target."""
@@ -200,6 +228,7 @@ class ToneModel:
         self._check_encoder()
         from tracker.tone import net
 
+        inputs = [around_target(i) for i in inputs]
         return net.tone_logits(self.path / ADAPTER_FILE, self.config["network"],
                                [i.text for i in inputs], [list(i.target_spans) for i in inputs],
                                batch_size=batch_size, model_dir=self.encoder,
