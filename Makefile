@@ -31,4 +31,4 @@ bench: setup
 	$(PY) benchmarks/bench_extract.py
 
 clean:
-	rm -rf out tracker.db tracker.db-wal tracker.db-shm
+	rm -rf out tracker.db tracker.db-wal tracker.db-shm tracker.db.lock

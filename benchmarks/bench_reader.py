@@ -171,7 +171,14 @@ def memory(n: int) -> dict:
 
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "wcep.jsonl"
-        src.write_text("".join(json.dumps(r) + "\n" for r in wcep_rows(n)))
+        with gzip.open(WCEP, "rt", encoding="utf-8") as fh:
+            total = sum(1 for _ in fh)
+        with gzip.open(WCEP, "rt", encoding="utf-8") as fh, open(src, "w") as out:
+            for k, line in enumerate(fh):  # streamed: the items are never all in memory here
+                if k >= total - n:
+                    r = json.loads(line)
+                    out.write(json.dumps({f: r[f] for f in ("id", "url", "title", "published",
+                                                             "outlet", "text")}) + "\n")
         model = ToneModel.load()
         model.predict([ToneInput("Japan praised Australia.", ((14, 23),))])  # loaded
         loaded = peak_mb()
@@ -187,6 +194,8 @@ def memory(n: int) -> dict:
         return {"items": n, "statements": n_statements, "scored": scored, "from_cache": cached,
                 "peak_mb_model_loaded": round(loaded), "peak_mb_after_ingest": round(ingested), "peak_mb_after_extract":
                 round(extracted), "peak_mb_after_scoring": round(peak_mb()),
+                "peak_mb_extraction_workers": round(resource.getrusage(
+                    resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
                 "seconds": round(seconds, 1)}
 
 

@@ -163,10 +163,13 @@ def test_a_new_week_leaves_the_reports_of_other_weeks_alone(tmp_path, tone_model
     assert second.statements_added > 0 and second.reports_kept == 3
     assert [p.stat().st_mtime_ns for p in jan] == stamps
     assert (out / "report-2024-W10.html").stat().st_size > 0
-    # A report cut off by a killed run is written again, and only that week's.
-    jan[0].write_bytes(b"")
-    third = pipeline.run([inputs], db=db, out=out, model=tone_model)
-    assert third.reports_kept == 3 and jan[0].stat().st_size > 0
+    # A report cut off by a killed run, or changed since, is written again, and only that
+    # week's: a report counts as unchanged only if its content hash matches the manifest.
+    original = jan[0].read_bytes()
+    for damage in (b"", original[:100], original + b"<!-- edited -->"):
+        jan[0].write_bytes(damage)
+        third = pipeline.run([inputs], db=db, out=out, model=tone_model)
+        assert third.reports_kept == 3 and jan[0].read_bytes() == original
     # A damaged record of the reports (a full disk) means every week is written again.
     (out / ".tracker-reports.json").write_text("")
     fourth = pipeline.run([inputs], db=db, out=out, model=tone_model)

@@ -232,22 +232,33 @@ def write_reports(store, out_dir: str | Path, weeks: Sequence[str] | None = None
         frame[["statement_id", "tone"]].round(6).values.tolist()]).encode()).hexdigest()
     manifest = out / ".tracker-reports.json"
     old = {} if force else _read_manifest(manifest)
+    hashes = old.get("hashes") or {}
+    intact = {name for name, digest in hashes.items() if _file_hash(out / name) == digest}
     files = [out / f for f in old.get("files", [])]
-    if old.get("state") == state and files and all(
-            f.is_file() and f.stat().st_size > 0 for f in files):
+    if old.get("state") == state and files and all(f.name in intact for f in files):
         return files, len(files)
     from tracker.atomic import write_atomic
     from tracker.report import write_changed
 
     undirected = build_index(store, "W", frame=frame).results_
     directed = build_index(store, "W", directed=True, frame=frame).results_
-    kept = old.get("weeks") or {}
+    # A week counts as written only if its files are still what the manifest recorded.
+    kept = {week: fp for week, fp in (old.get("weeks") or {}).items()
+            if all(f"report-{week}.{ext}" in intact for ext in ("html", "md", "png"))}
     files, prints, n_kept = write_changed(undirected, frame, store.articles_frame(), out,
                                           weeks=weeks, directed_df=directed, kept=kept)
+    names = [str(Path(f).relative_to(out)) for f in files]
     write_atomic(manifest, json.dumps({
-        "state": state, "files": [str(Path(f).relative_to(out)) for f in files],
-        "weeks": prints}).encode("utf-8"))
+        "state": state, "files": names, "weeks": prints,
+        "hashes": {n: _file_hash(out / n) for n in names}}).encode("utf-8"))
     return [Path(f) for f in files], n_kept
+
+
+def _file_hash(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def _read_manifest(path: Path) -> dict:

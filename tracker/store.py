@@ -77,6 +77,8 @@ CREATE TABLE IF NOT EXISTS tone_cache (
 );
 """
 
+TABLES = {"meta", "articles", "extractions", "statements", "scores", "tone_cache"}
+
 #: How long a write waits for another process's write to finish before giving up.
 BUSY_SECONDS = 120.0
 
@@ -107,11 +109,16 @@ def _check_foreign(path: Path) -> None:
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
             schema = (con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
                       if "meta" in tables else None)
+            unfinished = tables <= TABLES and not any(
+                con.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone()
+                for t in tables - {"meta"})
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
         raise TrackerError(f"--db {path}: not a readable SQLite database ({exc}); {fix}") \
             from None
+    if unfinished:
+        return  # no table but the tracker's, all empty (a first run that failed): nothing to lose
     if schema is None or not {"articles", "statements", "scores"} <= tables:
         raise TrackerError(f"--db {path}: an SQLite database, but not the tracker's; {fix}")
 
@@ -157,6 +164,10 @@ class Store:
                                     (SCHEMA_VERSION,))
             version = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
         except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                raise TrackerError(f"--db {self.path}: holds no data yet (its first run did "
+                                   f"not finish); run `tracker run PATH --db {self.path}`.") \
+                    from None
             if "readonly" in str(exc) or "read-only" in str(exc) or "unable to open" in str(exc):
                 raise TrackerError(f"--db {self.path}: cannot write to this database or its "
                                    f"folder ({exc}); check its permissions, or copy it to a "
@@ -165,8 +176,11 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise TrackerError(f"--db {self.path}: not a tracker database ({exc}); "
                                "pass another file with --db.") from None
-        if version is None or version[0] != SCHEMA_VERSION:
-            raise TrackerError(f"--db {self.path}: schema version {version and version[0]}, "
+        if version is None:
+            raise TrackerError(f"--db {self.path}: holds no data yet (its first run did not "
+                               f"finish); run `tracker run PATH --db {self.path}`.")
+        if version[0] != SCHEMA_VERSION:
+            raise TrackerError(f"--db {self.path}: schema version {version[0]}, "
                                f"this tracker reads {SCHEMA_VERSION}; use a new --db file.")
 
     def close(self) -> None:

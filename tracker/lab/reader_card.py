@@ -44,7 +44,10 @@ P(cooperative) - P(hostile) among the statement classes. `tracker run --model fa
   {', '.join(config['network']['lora_targets'])} of all layers, token-type embedding open.
   Temperature {config['temperature']:.3f} (fitted on dev).
 - **Files**: `adapter.safetensors` ({kb:.0f} KiB, fp16), `config.json` (what predicting needs),
-  `recipe.json` (how it was made), `metrics.json` (how it scored), this card. No pickle.
+  `recipe.json` (how it was made), `metrics.json` (how it scored), `check.jsonl` (400
+  candidates of the corpus's train part on which each engine is checked against torch float32,
+  `tracker prepare`), this card. No pickle. The ONNX files are built on each machine from the
+  base encoder and the adapter, never shipped.
 - **Made by**: `{made['code']}`, code version `{made['code_version']}`, {made['trained_at']};
   {metrics['seconds']['total_train'] / 60:.0f} min on {metrics['threads']} CPU threads.
 
