@@ -12,6 +12,7 @@ from tracker.cli import app
 
 runner = CliRunner()
 COMMANDS = [["run"], ["export", "statements"], ["export", "index"], ["tone"], ["extract"],
+            ["prepare"], ["alerts"],
             ["compare"], ["report"]]
 
 

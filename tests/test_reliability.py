@@ -165,6 +165,13 @@ def test_an_export_to_an_unwritable_place_is_one_line(tmp_path, seed_run):
                                  "/proc/version/x.png"]))
 
 
+def test_an_unwritable_out_folder_is_refused_before_any_database_work(tmp_path, seed_path):
+    db = tmp_path / "t.db"
+    one_line(runner.invoke(app, ["run", str(seed_path), "--db", str(db), "--out",
+                                 "/proc/version/out"]), "--out /proc/version/out")
+    assert not db.exists()
+
+
 def test_the_jsonl_export_is_valid_json_on_every_line(seed_run):
     result = runner.invoke(app, ["export", "statements", "--db", str(seed_run[0])])
     assert result.exit_code == 0

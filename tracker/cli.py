@@ -25,6 +25,37 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 export_app = typer.Typer(no_args_is_help=True, help="Export statements or the index.")
 app.add_typer(export_app, name="export")
 
+#: Set by the global options (-q / -v) for the commands that talk.
+OUTPUT = {"quiet": False, "verbose": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        from tracker import __version__
+
+        typer.echo(f"tracker {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: bool = typer.Option(False, "--version", callback=_version,
+                                          is_eager=True, help="Show the version and exit."),
+             quiet: bool = typer.Option(False, "-q", "--quiet",
+                                        help="Say nothing but errors (and what was asked "
+                                             "for on stdout)."),
+             verbose: bool = typer.Option(False, "-v", "--verbose",
+                                          help="Say more: each stage's timing and the files "
+                                               "written.")) -> None:
+    """Track how countries speak to and about each other, week by week."""
+    OUTPUT.update(quiet=quiet, verbose=verbose and not quiet)
+
+
+def say(line: str) -> None:
+    """A line of the command's report on what it did (not with -q)."""
+    if not OUTPUT["quiet"]:
+        typer.echo(line)
+
+
 DB = typer.Option("tracker.db", "--db", help="SQLite database file.")
 ACTORS = typer.Option(None, "--actors", help="Extra actor file (countries/officials TSV or a "
                                              "PETRARCH dictionary); repeatable.")
@@ -97,9 +128,15 @@ def _existing_db(db: Path) -> Path:
     return db
 
 
+FORMATS = ("csv", "jsonl", "parquet")
+
+
 def _write_frame(frame, fmt: str, output: Optional[Path], formats: tuple[str, ...]) -> None:
     if fmt not in formats:
         raise invalid_choice("--format", fmt, formats)
+    if fmt == "parquet":
+        _write_parquet(frame, output)
+        return
     with _open_out(output) as out:
         if fmt == "csv":
             frame.to_csv(out, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
@@ -107,6 +144,22 @@ def _write_frame(frame, fmt: str, output: Optional[Path], formats: tuple[str, ..
             for rec in frame.to_dict(orient="records"):
                 out.write(json.dumps(_json_safe(rec), ensure_ascii=False, default=str,
                                      allow_nan=False) + "\n")
+
+
+def _write_parquet(frame, output: Optional[Path]) -> None:
+    import io
+
+    from tracker.atomic import write_atomic
+
+    if output is None or str(output) == "-":
+        raise TrackerError("--format parquet writes a file: add --output FILE.parquet.")
+    try:
+        buf = io.BytesIO()
+        frame.to_parquet(buf, index=False)
+    except ImportError:
+        raise TrackerError("--format parquet needs pyarrow: run `pip install pyarrow`, or use "
+                           "--format csv.") from None
+    write_atomic(output, buf.getvalue())
 
 
 def _json_safe(rec: dict) -> dict:
@@ -161,10 +214,10 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
     for problem in summary.failed:
         typer.echo(f"error: {problem}", err=True)
     for line in summary.lines():
-        typer.echo(line)
+        say(line)
     for path in summary.reports:
-        if path.suffix == ".html":
-            typer.echo(f"  {path}")
+        if path.suffix == ".html" or OUTPUT["verbose"]:
+            say(f"  {path}")
     if summary.failed:
         typer.echo(f"{len(summary.failed)} files refused, every other file stored; fix them "
                    "and rerun (nothing is done twice).", err=True)
@@ -195,7 +248,8 @@ def prepare(model: str = typer.Option("fast", "--model", help="'fast' or a reade
 @export_app.command("statements")
 @friendly
 def export_statements(db: Path = DB,
-                      fmt: str = typer.Option("jsonl", "--format", help="jsonl or csv."),
+                      fmt: str = typer.Option("jsonl", "--format",
+                                              help="jsonl, csv or parquet."),
                       output: Optional[Path] = typer.Option(None, "--output", "-o",
                                                             help="File (default: stdout).")
                       ) -> None:
@@ -203,25 +257,25 @@ def export_statements(db: Path = DB,
     from tracker.pipeline import open_store, statements_export
 
     with open_store(_existing_db(db), readonly=True) as store:
-        _write_frame(statements_export(store), fmt, output, ("jsonl", "csv"))
+        _write_frame(statements_export(store), fmt, output, FORMATS)
 
 
 @export_app.command("index")
 @friendly
 def export_index(db: Path = DB,
                  period: str = typer.Option("W", "--period", help="W, M, Q or Y."),
-                 directed: bool = typer.Option(False, "--directed",
+                 directed: bool = typer.Option(False, "--directed/--undirected",
                                                help="source -> target instead of pairs."),
-                 fmt: str = typer.Option("csv", "--format", help="csv or jsonl."),
+                 fmt: str = typer.Option("csv", "--format", help="csv, jsonl or parquet."),
                  output: Optional[Path] = typer.Option(None, "--output", "-o",
                                                        help="File (default: stdout).")) -> None:
     """The relationship index per pair and period, with its band."""
     from tracker.pipeline import index_export, open_store
 
-    if fmt not in ("csv", "jsonl"):
-        raise invalid_choice("--format", fmt, ("csv", "jsonl"))
+    if fmt not in FORMATS:
+        raise invalid_choice("--format", fmt, FORMATS)
     with open_store(_existing_db(db), readonly=True) as store:
-        _write_frame(index_export(store, period, directed), fmt, output, ("csv", "jsonl"))
+        _write_frame(index_export(store, period, directed), fmt, output, FORMATS)
 
 
 @app.command()
@@ -276,6 +330,25 @@ def compare(pairs: list[str] = typer.Argument(..., help="Pairs such as KOR-RUS."
 
 @app.command()
 @friendly
+def alerts(week: Optional[str] = typer.Option(None, "--week",
+                                              help="ISO week such as 2024-W05 (default: "
+                                                   "every week)."),
+           db: Path = DB,
+           directed: bool = typer.Option(False, "--directed/--undirected",
+                                         help="source -> target instead of pairs."),
+           fmt: str = typer.Option("csv", "--format", help="csv, jsonl or parquet."),
+           output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                                 help="File (default: stdout).")) -> None:
+    """Weekly moves larger than the two weeks' bands explain, with the statements behind."""
+    from tracker.pipeline import alerts_export, open_store
+
+    with open_store(_existing_db(db), readonly=True) as store:
+        frame = alerts_export(store, week, directed)
+    _write_frame(frame, fmt, output, FORMATS)
+
+
+@app.command()
+@friendly
 def report(week: Optional[list[str]] = typer.Option(None, "--week",
                                                     help="ISO week such as 2024-W05 "
                                                          "(default: every week with data)."),
@@ -287,7 +360,7 @@ def report(week: Optional[list[str]] = typer.Option(None, "--week",
     with open_store(_existing_db(db), readonly=True) as store:
         files, _ = write_reports(store, out, weeks=week or None, force=True)
     for path in files:
-        typer.echo(str(path))
+        say(str(path))
 
 
 def main() -> None:

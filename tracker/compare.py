@@ -18,14 +18,15 @@ COMPARE_COLUMNS = ("pair", "periods", "n_statements", "level", "lower", "upper",
 
 
 def parse_pair(text: str, known=None) -> tuple[str, str]:
-    """``"KOR-RUS"`` -> ``("KOR", "RUS")`` (sorted); a bad pair is a one-line error.
+    """``"KOR-RUS"`` (or with an en dash, as the reports write it, or ``KOR->RUS``) ->
+    ``("KOR", "RUS")`` (sorted); a bad pair is a one-line error.
 
     Examples
     --------
     >>> parse_pair("RUS-KOR")
     ('KOR', 'RUS')
     """
-    m = re.fullmatch(r"([A-Za-z]{3})[-_/:]([A-Za-z]{3})", text.strip())
+    m = re.fullmatch(r"([A-Za-z]{3})\s*[-_/:\u2013\u2014>]+\s*([A-Za-z]{3})", text.strip())
     if not m:
         raise TrackerError(f"pair {text!r} is invalid; write two ISO3 codes joined by '-', "
                            "such as KOR-RUS.")

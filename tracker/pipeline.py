@@ -261,6 +261,18 @@ def _file_hash(path: Path) -> str | None:
         return None
 
 
+def _check_writable(out: Path) -> None:
+    """Fail before any database work when the reports cannot be written."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".tracker-probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise TrackerError(f"--out {out}: cannot write reports there ({exc.strerror}); pass a "
+                           "writable folder with --out.") from None
+
+
 def _read_manifest(path: Path) -> dict:
     """The last run's record of its reports; an unreadable one (a full disk, a killed write)
     counts as none, so every report is checked again."""
@@ -302,6 +314,7 @@ def run(paths: Sequence[str | Path], db: str | Path = DEFAULT_DB,
     paths = list(paths)
     if not paths:
         raise TrackerError("no input given; pass the files or folders to read.")
+    _check_writable(Path(out))
     with open_store(db) as store, one_writer(store):
         t = time.perf_counter()
         summary.articles_added, summary.articles_known = ingest(store, paths, date,
@@ -353,6 +366,22 @@ def index_export(store, period: str = "W", directed: bool = False):
     keys = ["source", "target"] if directed else ["country_a", "country_b"]
     cols = ["period", *keys, "index", "lower", "upper", "n_statements", "period_start"]
     return frame[cols].round({"index": 2, "lower": 2, "upper": 2})
+
+
+def alerts_export(store, week: str | None = None, directed: bool = False):
+    """The weekly alerts (moves larger than both weeks' bands explain), one row each, with the
+    ids of the statements behind; only ``week``'s when given."""
+    est = build_index(store, "W", directed=directed)
+    table = est.alerts()
+    if week is not None:
+        if week not in set(est.results_["period"].astype(str)):
+            weeks = sorted(set(est.results_["period"].astype(str)))[-6:]
+            raise TrackerError(f"--week {week!r} has no index values; weeks with data: "
+                               f"{', '.join(weeks)}.")
+        table = table[table["period"].astype(str) == week]
+    table = table.assign(statement_ids=table["statement_ids"].map(
+        lambda ids: " ".join(str(i) for i in ids)))
+    return table.reset_index(drop=True)
 
 
 def compare_pairs(store, pairs: Sequence[str], period: str = "W", out: str | Path | None = None):
