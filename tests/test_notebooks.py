@@ -15,14 +15,17 @@ SHOWS = {
     "01_seed_week.ipynb": ["statements", "KOR", "RUS", "speech:"],
     "02_weekly_report.ipynb": ["statements", "2025-W11", "# "],
     "03_compare_pairs.ipynb": ["n_statements"],
+    "04_one_pair_in_depth.ipynb": ["2022-W08", "sentence", "weight"],
 }
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs_and_shows_its_results(path, shared_data):
+def test_notebook_runs_and_shows_its_results(path, shared_data, monkeypatch):
     import nbformat
     from nbclient import NotebookClient
 
+    # The kernel draws inline, as in Jupyter (the test session itself draws with Agg).
+    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     nb = nbformat.read(path, as_version=4)
     # Run from the notebook's own folder, as a reader would (it finds ../seeds there); a
     # failing cell raises here.
@@ -36,6 +39,9 @@ def test_notebook_runs_and_shows_its_results(path, shared_data):
         for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
     for expected in SHOWS[path.name]:
         assert expected in shown, (path.name, expected)
+    images = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+              if "image/png" in o.get("data", {})]
+    assert images, f"{path.name} shows no chart"
 
 
 def test_there_are_notebooks():

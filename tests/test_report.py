@@ -120,7 +120,7 @@ def test_statements_appear_under_their_pair(reports):
     chn = _section(html, "CHN-USA")
     assert "alert(1)" in rus and "alert(1)" not in chn
     assert "US sanctions Chinese firms." in chn and "China vows retaliation against US." in chn
-    assert "RUS → UKR" in rus and "tone -0.95 (hostile)" in rus
+    assert "RUS → UKR" in rus and "tone -0.95 (hostile 90%)" in rus
     assert '<a href="https://news.example/a3" rel="noopener noreferrer">Sanctions</a>' in chn
     # a statement of another week is not listed
     assert "Washington warned Beijing" not in html
@@ -177,3 +177,28 @@ def test_md_escape():
     assert md_escape("a|b") == r"a\|b"
     assert md_escape("line\nbreak *x*") == r"line break \*x\*"
     assert md_escape(None) == ""
+
+
+from hypothesis import given, strategies as hyp  # noqa: E402
+
+
+@given(hyp.floats(0, 1), hyp.floats(0, 1), hyp.floats(0, 1))
+def test_the_words_of_a_tone_never_contradict_its_number(h, n, c):
+    from tracker.tone.model import LABELS, describe
+
+    total = h + n + c
+    if total < 1e-6:
+        return
+    p = [h / total, n / total, c / total]
+    k = max(range(3), key=p.__getitem__)
+    tone = p[2] - p[0]
+    words, css = describe(tone, LABELS[k], p[k])
+    if words.startswith("hostile"):
+        assert tone <= -0.1 + 1e-9 and css == "hostile"
+    elif words.startswith("cooperative"):
+        assert tone >= 0.1 - 1e-9 and css == "cooperative"
+    elif words.startswith("neutral") and "leaning" not in words:
+        assert abs(tone) < 0.2 + 1e-9
+    # The label shown is the likeliest, with its own probability.
+    shown = words.removeprefix("mixed: ").split()[0].rstrip(",")
+    assert shown == LABELS[k] or abs(p[LABELS.index(shown)] - p[k]) < 0.005 + 1e-9

@@ -320,8 +320,19 @@ def _band(row: dict) -> str:
 
 
 def _tone_text(row: dict) -> str:
-    label = _text(row.get("label"))
-    return f"{float(row['tone']):+.2f}" + (f" ({label})" if label else "")
+    """``+0.62 (cooperative 74%)``; ``-0.02 (mixed: hostile 38%, cooperative 36%)`` when the
+    two likeliest labels are within 10 points, so the words never contradict the number."""
+    shown = tone_words(row)
+    return f"{float(row['tone']):+.2f}" + (f" ({shown[0]})" if shown else "")
+
+
+def tone_words(row: dict) -> tuple[str, str] | None:
+    """(words, css class) of a statement's tone (:func:`tracker.tone.model.describe`)."""
+    from tracker.tone.model import describe
+
+    conf = row.get("confidence")
+    return describe(float(row["tone"]), _text(row.get("label")),
+                    None if conf is None or conf != conf else float(conf))
 
 
 def _render_html(w: _Week) -> str:
@@ -393,7 +404,7 @@ def _render_html(w: _Week) -> str:
         for s in rows[:MAX_STATEMENTS_PER_PAIR]:
             url, name = _statement_link(s, w.articles)
             link = f'<a href="{_h(url)}" rel="noopener noreferrer">{_h(name)}</a>' if url else _h(name)
-            cls = _h(_text(s.get("label")) or "neutral")
+            cls = _h((tone_words(s) or ("", "neutral"))[1])
             add(f"<li>“{_h(s['sentence'])}” <span class=\"muted\">{_h(s['source'])} → {_h(s['target'])}, "
                 f"{_h(_day(s['published']))}</span> <span class=\"{cls}\">tone {_h(_tone_text(s))}</span> "
                 f"— {link}</li>")

@@ -94,6 +94,31 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(1, keepdims=True)
 
 
+def describe(tone: float, label: str, confidence: float | None) -> tuple[str, str] | None:
+    """A tone in words that never contradict its number: ``("hostile 70%", "hostile")``, or
+    ``("mixed: hostile 38%, cooperative 36%", "neutral")`` when the two likeliest labels are
+    within 10 points, and a neutral label's lean when the tone is 0.2 or more away from zero.
+    The three probabilities come back from the stored tone (P(cooperative) -
+    P(hostile)), label and confidence (the label's probability). Returns (words, class)."""
+    if label not in LABELS or confidence is None:
+        return (label, label) if label else None
+    if label == "hostile":
+        p = {"hostile": confidence, "cooperative": confidence + tone}
+    elif label == "cooperative":
+        p = {"cooperative": confidence, "hostile": confidence - tone}
+    else:
+        p = {"cooperative": (1 - confidence + tone) / 2, "hostile": (1 - confidence - tone) / 2}
+    p[label] = confidence
+    p.setdefault("neutral", 1 - p["hostile"] - p["cooperative"])
+    ranked = sorted(((min(max(v, 0.0), 1.0), k) for k, v in p.items()), reverse=True)
+    (p1, first), (p2, second) = ranked[0], ranked[1]
+    if p1 - p2 < 0.10:
+        return f"mixed: {first} {p1:.0%}, {second} {p2:.0%}", "neutral"
+    if first == "neutral" and abs(tone) >= 0.2:
+        return f"neutral {p1:.0%}, leaning {second} {p2:.0%}", "neutral"
+    return f"{first} {p1:.0%}", first
+
+
 def results_from_proba(proba: np.ndarray) -> list[ToneResult]:
     """Turn ``(n, 3)`` probabilities into :class:`ToneResult` objects."""
     tone = np.clip(proba[:, 2] - proba[:, 0], -1.0, 1.0)
