@@ -1,0 +1,52 @@
+"""The charts of the reports, drawn on bare matplotlib figures (no pyplot state)."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from tracker.atomic import write_atomic
+
+#: How many pairs the chart shows.
+CHART_PAIRS = 4
+
+
+def chart_png(idx: pd.DataFrame, ranked: pd.DataFrame, start: pd.Timestamp, alerts: pd.DataFrame) -> bytes:
+    # A bare Figure (no pyplot) renders with Agg whatever backend the caller uses and leaves
+    # no global figure state behind.
+    from matplotlib.figure import Figure
+
+    from tracker.plotting import PairsDisplay, TimelineDisplay
+
+    history = idx[idx["period_start"] <= start]
+    leaders = ranked.sort_values(["n_statements", "pair"], ascending=[False, True], kind="stable")
+    pairs = [(a, b) for a, b in zip(leaders["country_a"], leaders["country_b"])][:CHART_PAIRS]
+    fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
+    ax = fig.subplots()
+    if len(pairs) == 1:
+        TimelineDisplay.from_index(history, pairs[0], alerts=alerts).plot(ax=ax)
+    else:
+        PairsDisplay.from_index(history, pairs=pairs).plot(ax=ax, show_bands=True)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+def save_chart(display, path: str | Path, figsize=(8, 4.2), dpi: int = 120) -> Path:
+    """Draw a ``*Display`` on a fresh figure and write it to ``path`` (PNG, SVG or PDF).
+
+    The report module is the one place that writes figures to disk.
+    """
+    from matplotlib.figure import Figure
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+    display.plot(ax=fig.subplots())
+    buf = io.BytesIO()
+    fig.savefig(buf, format=path.suffix.lstrip(".").lower() or "png")
+    write_atomic(path, buf.getvalue())
+    return path
+
+
