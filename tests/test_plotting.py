@@ -110,7 +110,7 @@ def test_pairs_display(pyplot, index_df):
     assert len(disp.lines_) == 2 and len(disp.bands_) == 2
     legend = [t.get_text() for t in disp.ax_.get_legend().get_texts()]
     assert legend == ["RUS-UKR", "CHN-USA"]
-    chosen = PairsDisplay.from_index(index_df, pairs=[("GER", "FRA")]).plot()
+    chosen = PairsDisplay.from_index(index_df, pairs=[("GER", "FRA")]).plot(show_bands=False)
     assert len(chosen.lines_) == 1 and chosen.bands_ == []
 
 
@@ -162,3 +162,76 @@ def test_displays_work_on_estimator_output(pyplot):
     out = RelationshipIndex().fit_transform(st)
     disp = TimelineDisplay.from_index(out, ("CHN", "USA")).plot()
     assert len(disp.line_.get_xdata()) == 2
+
+
+def _overlaps(fig) -> list[tuple[str, str]]:
+    """Pairs of visible, non-empty texts of a drawn figure whose boxes intersect."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    boxes = []
+    for t in fig.findobj(Text):
+        if t.get_visible() and t.get_text().strip():
+            bb = t.get_window_extent(renderer)
+            if bb.width > 0 and bb.height > 0:
+                boxes.append((t.get_text(), bb))
+    out = []
+    for i, (a, ba) in enumerate(boxes):
+        for b, bb in boxes[i + 1:]:
+            if ba.overlaps(bb) and ba.intersection(ba, bb).width * ba.intersection(
+                    ba, bb).height > 4:
+                out.append((a, b))
+    return out
+
+
+@pytest.mark.parametrize("weeks", [12, 120])
+def test_no_text_overlaps_in_a_chart_of_pairs(weeks):
+    from matplotlib.figure import Figure
+
+    rng = np.random.default_rng(0)
+    starts = pd.date_range("2021-01-04", periods=weeks, freq="7D")
+    rows = []
+    for a, b in [("RUS", "UKR"), ("RUS", "USA"), ("CHN", "USA"), ("IRN", "USA")]:
+        for s in starts[rng.random(weeks) > 0.3]:
+            v = rng.uniform(-80, 80)
+            rows.append({"period": f"{s.isocalendar().year}-W{s.isocalendar().week:02d}",
+                         "period_start": s, "country_a": a, "country_b": b, "index": v,
+                         "lower": v - 20, "upper": v + 20, "n_statements": 3})
+    idx = pd.DataFrame(rows)
+    for draw in (lambda ax: PairsDisplay.from_index(idx).plot(ax=ax, show_bands=True),
+                 lambda ax: TimelineDisplay.from_index(idx, ("RUS", "UKR")).plot(ax=ax)):
+        fig = Figure(figsize=(9, 4.2), dpi=100, layout="constrained")
+        draw(fig.subplots())
+        assert _overlaps(fig) == []
+
+
+def test_the_overlap_check_sees_an_overlap():
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(4, 3))
+    fig.text(0.5, 0.5, "2019-W48")
+    fig.text(0.52, 0.5, "2019-W52")
+    assert _overlaps(fig) == [("2019-W48", "2019-W52")]
+
+
+def test_no_text_overlaps_in_the_heatmap_and_asymmetry_charts():
+    from matplotlib.figure import Figure
+
+    rng = np.random.default_rng(1)
+    codes = ["CHN", "DEU", "FRA", "GBR", "IND", "IRN", "ISR", "JPN", "KOR", "PRK", "RUS", "SAU",
+             "TUR", "UKR", "USA"]
+    rows = [{"period": "2022-W08", "period_start": pd.Timestamp("2022-02-21"), "source": a,
+             "target": b, "index": v, "lower": v - 20, "upper": v + 20, "n_statements": 2}
+            for a in codes for b in codes if a != b and rng.random() < 0.4
+            for v in [rng.uniform(-90, 90)]]
+    directed = pd.DataFrame(rows)
+    und = directed.rename(columns={"source": "country_a", "target": "country_b"})
+    und = und[und["country_a"] < und["country_b"]]
+    for draw in (lambda ax: HeatmapDisplay.from_index(und).plot(ax=ax),
+                 lambda ax: AsymmetryDisplay.from_index(directed).plot(ax=ax)):
+        fig = Figure(figsize=(9, 6), dpi=100, layout="constrained")
+        draw(fig.subplots())
+        assert _overlaps(fig) == []

@@ -64,7 +64,8 @@ def reports(tmp_path_factory):
     idx = RelationshipIndex(period="W").fit_transform(st)
     directed = RelationshipIndex(period="W", directed=True).fit_transform(st)
     out = tmp_path_factory.mktemp("reports")
-    paths = write_reports(idx, st, _articles(), out, directed_df=directed)
+    # (A few statements a pair: every pair counts as evidenced here; the default is tested apart.)
+    paths = write_reports(idx, st, _articles(), out, directed_df=directed, min_statements=1)
     return {"paths": paths, "out": out, "index": idx, "st": st,
             "html": (out / "report-2024-W06.html").read_text(encoding="utf-8"),
             "md": (out / "report-2024-W06.md").read_text(encoding="utf-8")}
@@ -127,19 +128,36 @@ def test_statements_appear_under_their_pair(reports):
     assert "feed-5.txt" in _section(html, "DEU-FRA")
 
 
+def test_thin_pairs_are_listed_apart_not_ranked(reports, tmp_path):
+    write_reports(reports["index"], reports["st"], _articles(), tmp_path)  # default: 3
+    html = (tmp_path / "report-2024-W06.html").read_text(encoding="utf-8")
+    md = (tmp_path / "report-2024-W06.md").read_text(encoding="utf-8")
+    assert 'class="ranking"' not in html and "No pair has 3 statements this week." in html
+    thin = html[html.index("Thin evidence"):]
+    assert all(p in thin for p in ("CHN–USA", "DEU–FRA", "RUS–UKR"))
+    assert "Thin evidence (fewer than 3 statements, not ranked)" in md
+    # Their statements are still there, folded.
+    assert "<details><summary>Statements of the thin pairs (3 pairs)</summary>" in html
+    # Numbers are not escaped in Markdown; a headline and its link are given once.
+    assert "\\[" not in md.split("## Statements by pair")[0]
+    assert md.count("https://news.example/a3") == 1
+
+
 def _ranking(text: str, pattern: str) -> list[str]:
     return re.findall(pattern, text)
 
 
 def test_markdown_twin_has_the_same_ranking(reports):
     html_pairs = _ranking(reports["html"], r'<tr><td class="num">\d+</td><td><a href="#pair-[^"]+">([^<]+)</a>')
-    md_pairs = [p.strip() for p in re.findall(r"(?m)^\| \d+ \| ([^|]+?) \|", reports["md"])]
+    md_pairs = [p.strip().removesuffix(" (new)")
+                for p in re.findall(r"(?m)^\| \d+ \| ([^|]+?) \|", reports["md"])]
     week = reports["index"][reports["index"]["period"] == "2024-W06"].sort_values("index")
     expected = [f"{a}–{b}" for a, b in zip(week["country_a"], week["country_b"])]
     assert html_pairs == expected and len(expected) == 3  # most hostile first
     assert html_pairs[-1] == "DEU–FRA"
     assert md_pairs == html_pairs
-    assert "![Index of the leading pairs up to 2024-W06](report-2024-W06.png)" in reports["md"]
+    assert ("![The index of this week's most relevant pairs over the 12 weeks to 2024-W06]"
+            "(report-2024-W06.png)") in reports["md"]
 
 
 def test_change_movers_new_pairs_and_date_methods(reports):
@@ -148,9 +166,9 @@ def test_change_movers_new_pairs_and_date_methods(reports):
     change = v[("2024-W06", "CHN", "USA")] - v[("2024-W05", "CHN", "USA")]
     row = re.search(r'CHN–USA</a></td>.*?</tr>', html).group(0)
     assert f"{change:+.0f}" in row
-    new = html[html.index("<h2>New pairs</h2>"):html.index("<h2>Alerts</h2>")]
-    assert "DEU–FRA" in new and "CHN–USA" not in new
-    movers = html[html.index("<h2>Biggest movers</h2>"):html.index("<h2>New pairs</h2>")]
+    assert 'DEU–FRA</a> <span class="tag">new</span>' in html
+    assert 'CHN–USA</a> <span class="tag">new</span>' not in html
+    movers = html[html.index("<h2>What moved</h2>"):html.index("<h2>Pairs this week</h2>")]
     assert "CHN–USA" in movers and "DEU–FRA" not in movers
     assert "text: weekday &#x27;Thursday February 8&#x27; matched year 2024" in html
     assert "Directed values" in html and "CHN → USA" in html

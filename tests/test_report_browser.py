@@ -46,7 +46,7 @@ def test_layout_fits_the_window_and_reads_in_order(page):
     headings = page.evaluate("Array.from(document.querySelectorAll('h2')).map(h => "
                              "[h.textContent.trim(), h.getBoundingClientRect().top])")
     tops = [top for _, top in headings]
-    assert tops == sorted(tops) and len(headings) >= 4
+    assert tops == sorted(tops) and len(headings) >= 3
     table = page.evaluate("(() => { const r = document.querySelector('table')"
                           ".getBoundingClientRect(); return [r.left, r.right, r.height]; })()")
     assert 0 <= table[0] and table[1] <= 1200 and table[2] > 100
@@ -100,3 +100,55 @@ def test_screenshot_shows_the_chart(page, tmp_path):
     assert len(colours) > 20
     page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
     assert (tmp_path / "page.png").stat().st_size > 20_000
+
+
+@pytest.fixture(scope="module")
+def wcep_week(tmp_path_factory, shared_data, tone_model):
+    """A dense real week: Wikipedia Current Events, 2022-W10, with the 12 weeks before."""
+    import gzip
+    import json
+
+    from tracker import pipeline
+
+    tmp = tmp_path_factory.mktemp("wcep-week")
+    src = tmp / "wcep.jsonl"
+    with gzip.open(shared_data / "wcep" / "wcep_2002_2024.jsonl.gz", "rt",
+                   encoding="utf-8") as fh, open(src, "w", encoding="utf-8") as out:
+        for line in fh:
+            r = json.loads(line)
+            if "2021-12-13" <= r["published"] < "2022-03-14":
+                out.write(line)
+    pipeline.run([src], db=tmp / "w.db", out=tmp / "out", model=tone_model)
+    return tmp / "out" / "report-2022-W10.html", tmp / "w.db"
+
+
+def test_a_dense_week_reads_in_one_screenful_of_sections(wcep_week, page):
+    report, db = wcep_week
+    dense = page.context.browser.new_page(viewport={"width": 1280, "height": 900})
+    dense.goto(report.as_uri())
+    dense.wait_for_load_state("load")
+    height = dense.evaluate("document.documentElement.scrollHeight")
+    open_folds = dense.evaluate("document.querySelectorAll('details[open]').length")
+    ranked = dense.evaluate("Array.from(document.querySelectorAll('table.ranking tbody tr'))"
+                            ".map(r => Number(r.children[4].textContent))")
+    footer = dense.evaluate("document.querySelector('footer').textContent")
+    dense.close()
+    assert open_folds == 0 and height <= 6000, height
+    # Pairs with fewer than 3 statements are listed apart, never ranked.
+    assert ranked and min(ranked) >= 3
+    assert "Generated" in footer and "tracker" in footer and "Sources this week" in footer
+
+
+def test_the_chart_shows_the_twelve_weeks_to_the_reported_one(wcep_week):
+    from tracker.report.week import CHART_WEEKS
+    from tracker.store import Store
+    from tracker.index import RelationshipIndex
+    from tracker.report.week import _week_frame, _week_summary
+
+    _, db = wcep_week
+    with Store(db) as store:
+        idx = _week_frame(RelationshipIndex(period="W").fit(store.statements_frame()).results_)
+    summary = _week_summary(idx, "2022-W10")
+    assert CHART_WEEKS == 12 and 1 <= len(summary["chart_pairs"]) <= 4
+    movers = list(zip(summary["movers"]["country_a"], summary["movers"]["country_b"]))
+    assert movers[:2] == summary["chart_pairs"][:2]

@@ -245,8 +245,10 @@ def write_reports(store, out_dir: str | Path, weeks: Sequence[str] | None = None
     # A week counts as written only if its files are still what the manifest recorded.
     kept = {week: fp for week, fp in (old.get("weeks") or {}).items()
             if all(f"report-{week}.{ext}" in intact for ext in ("html", "md", "png"))}
+    about = {"model": store.get_meta("tone_model"), "extractor": store.get_meta("extractor")}
     files, prints, n_kept = write_changed(undirected, frame, store.articles_frame(), out,
-                                          weeks=weeks, directed_df=directed, kept=kept)
+                                          weeks=weeks, directed_df=directed, kept=kept,
+                                          about=about)
     names = [str(Path(f).relative_to(out)) for f in files]
     write_atomic(manifest, json.dumps({
         "state": state, "files": names, "weeks": prints,

@@ -97,12 +97,41 @@ def _with_gaps(x: np.ndarray, periods: Sequence[str], *columns: np.ndarray):
     return (new_x, *out)
 
 
-def _period_ticks(ax, starts, labels, max_ticks: int = 16) -> None:
-    """Label the x axis with period labels (``2024-W05``) rather than days, when they fit."""
-    ticks = pd.DataFrame({"start": pd.DatetimeIndex(starts), "label": list(labels)}).drop_duplicates("start")
-    ticks = ticks.sort_values("start")
-    if 0 < len(ticks) <= max_ticks:
-        ax.set_xticks(ticks["start"].to_numpy(), ticks["label"].tolist())
+def _period_ticks(ax, starts, labels) -> None:
+    """A real date axis: matplotlib's date locator picks a few ticks and the concise formatter
+    writes them without repeating what the others say, so labels never crowd or overlap."""
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    if len(starts):
+        first, last = pd.Timestamp(min(starts)), pd.Timestamp(max(starts))
+        pad = max(pd.Timedelta(days=4), (last - first) / 30)
+        ax.set_xlim(first - pad, last + pad)
+
+
+def _error_bars(ax, x, y, lo, hi, color) -> None:
+    """A period standing alone (no value next to it) has no band area to show: its band is
+    drawn as an error bar."""
+    y = np.asarray(y, dtype=float)
+    has = ~np.isnan(y)
+    before = np.concatenate([[False], has[:-1]])
+    after = np.concatenate([has[1:], [False]])
+    keep = has & ~before & ~after
+    if keep.any():
+        y, lo, hi = (np.asarray(v, dtype=float)[keep] for v in (y, lo, hi))
+        ax.errorbar(np.asarray(x)[keep], y, yerr=[y - lo, hi - y], fmt="none", ecolor=color,
+                    alpha=0.45, capsize=3, linewidth=1)
+
+
+def infer_kind(periods) -> str | None:
+    from tracker.periods import infer_period
+
+    try:
+        return infer_period(list(map(str, periods)))
+    except Exception:  # noqa: BLE001 - a label only
+        return None
 
 
 def _style_index_axis(ax, axis: str = "y") -> None:
@@ -202,6 +231,7 @@ class TimelineDisplay:
         color = self.line_.get_color()
         self.band_ = ax.fill_between(x, lo, hi, **{"alpha": 0.2, "color": color, "linewidth": 0,
                                                    "label": f"{self.pair_label} band", **(band_kw or {})})
+        _error_bars(ax, x, y, lo, hi, color)
         self.alerts_ = None
         is_alert = np.isin(np.asarray(self.period, dtype=object), list(self.alert_periods))
         if is_alert.any():
@@ -211,8 +241,7 @@ class TimelineDisplay:
         _style_index_axis(ax)
         _period_ticks(ax, self.period_start, self.period)
         ax.set_title(f"Relationship index {self.pair_label}")
-        ax.set_xlabel("period")
-        fig.autofmt_xdate()
+        ax.set_xlabel("week starting" if infer_kind(self.period) == "W" else "period")
         self.ax_, self.figure_ = ax, fig
         return self
 
@@ -253,8 +282,8 @@ class PairsDisplay:
             raise errors.TrackerError("no pairs to plot; the index DataFrame is empty.")
         return cls(series)
 
-    def plot(self, ax=None, *, show_bands: bool = False) -> PairsDisplay:
-        """Draw one line per pair (and its band if ``show_bands``); returns self."""
+    def plot(self, ax=None, *, show_bands: bool = True) -> PairsDisplay:
+        """Draw one line per pair with its band (unless ``show_bands=False``); returns self."""
         ax, fig = _get_ax(ax)
         self.lines_, self.bands_ = [], []
         for label, rows in self.series.items():
@@ -265,14 +294,17 @@ class PairsDisplay:
             self.lines_.append(line)
             if show_bands:
                 self.bands_.append(ax.fill_between(x, lo, hi, alpha=0.15, color=line.get_color(), linewidth=0))
+                _error_bars(ax, x, y, lo, hi, line.get_color())
         _style_index_axis(ax)
         if self.series:
             every = pd.concat(list(self.series.values()))
             _period_ticks(ax, every["period_start"], every["period"].astype(str))
         ax.set_title("Relationship index by pair")
-        ax.set_xlabel("period")
-        ax.legend(loc="best", fontsize="small")
-        fig.autofmt_xdate()
+        kinds = {infer_kind(rows["period"]) for rows in self.series.values()}
+        ax.set_xlabel("week starting" if kinds == {"W"} else "period")
+        # Beside the plot, never over the lines or the tick labels.
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
+                  borderaxespad=0)
         self.ax_, self.figure_ = ax, fig
         return self
 
@@ -331,15 +363,29 @@ class AsymmetryDisplay:
         (self.diagonal_,) = ax.plot([-100, 100], [-100, 100], color="0.6", linestyle="--", linewidth=1)
         self.scatter_ = ax.scatter(self.forward, self.backward, zorder=3)
         self.annotations_ = []
-        if annotate:
-            for x, y, text in zip(self.forward, self.backward, self.labels):
-                self.annotations_.append(ax.annotate(text, (x, y), textcoords="offset points",
-                                                     xytext=(4, 4), fontsize="x-small"))
         ax.set_xlim(-105, 105)
         ax.set_ylim(-105, 105)
         ax.set_aspect("equal")
         ax.set_xlabel("A -> B index")
         ax.set_ylabel("B -> A index")
+        if annotate:
+            # The most asymmetric points first; a label that would cover another is left out.
+            order = np.argsort(-np.abs(np.asarray(self.forward) - np.asarray(self.backward)),
+                               kind="stable")
+            fig.draw_without_rendering()
+            taken = [t.get_window_extent() for t in ax.get_xticklabels() + ax.get_yticklabels()
+                     + [ax.xaxis.label, ax.yaxis.label] if t.get_text()]
+            for k in order:
+                note = ax.annotate(self.labels[k], (self.forward[k], self.backward[k]),
+                                   textcoords="offset points", xytext=(4, 4),
+                                   fontsize="x-small")
+                # (with room to spare: the layout may still shrink the axes a little)
+                box = note.get_window_extent().expanded(1.4, 1.8)
+                if len(self.annotations_) >= 12 or any(box.overlaps(o) for o in taken):
+                    note.remove()
+                    continue
+                taken.append(box)
+                self.annotations_.append(note)
         ax.set_title("Asymmetry: how each side speaks of the other")
         ax.grid(True, alpha=0.3)
         self.ax_, self.figure_ = ax, fig

@@ -38,24 +38,28 @@ from tracker.report.chart import save_chart
 from tracker.report.html import _render_html
 from tracker.report.markdown import _render_md
 from tracker.report.text import md_escape
-from tracker.report.week import _Week, _article_lookup, _statements_with_keys, _week_frame
+from tracker.report.week import (MIN_STATEMENTS, _Week, _article_lookup, _statements_with_keys,
+                                 _week_frame)
 
 __all__ = ["write_reports", "write_changed", "fingerprints", "save_chart", "md_escape"]
 
 
 def write_reports(index_df: pd.DataFrame, statements_df: pd.DataFrame, articles_df: pd.DataFrame | None,
                   out_dir, weeks: Iterable[str] | None = None,
-                  directed_df: pd.DataFrame | None = None) -> list[Path]:
+                  directed_df: pd.DataFrame | None = None,
+                  min_statements: int | None = None) -> list[Path]:
     """Write one HTML and one Markdown report per ISO week (see :func:`write_changed`, which
     also skips the weeks already written); returns the files, per week in week order:
     ``report-<week>.html``, ``report-<week>.md``, ``report-<week>.png``."""
-    return write_changed(index_df, statements_df, articles_df, out_dir, weeks, directed_df)[0]
+    return write_changed(index_df, statements_df, articles_df, out_dir, weeks, directed_df,
+                         min_statements=min_statements)[0]
 
 
 def write_changed(index_df: pd.DataFrame, statements_df: pd.DataFrame,
                   articles_df: pd.DataFrame | None, out_dir, weeks: Iterable[str] | None = None,
                   directed_df: pd.DataFrame | None = None,
-                  kept: dict[str, str] | None = None
+                  kept: dict[str, str] | None = None, about: dict | None = None,
+                  min_statements: int | None = None
                   ) -> tuple[list[Path], dict[str, str], int]:
     """Write one HTML and one Markdown report per ISO week, except weeks already written.
 
@@ -79,6 +83,10 @@ def write_changed(index_df: pd.DataFrame, statements_df: pd.DataFrame,
     kept : dict, optional
         Week -> fingerprint of the reports already in ``out_dir`` (as returned before): a week
         whose fingerprint is unchanged and whose three files are there is not drawn again.
+    about : dict, optional
+        ``model`` and ``extractor`` (ids) for the footer.
+    min_statements : int, optional
+        Statements a pair needs in a week to be ranked (default 3); fewer: thin, listed apart.
 
     Returns
     -------
@@ -103,7 +111,8 @@ def write_changed(index_df: pd.DataFrame, statements_df: pd.DataFrame,
                 f"week {unknown[0]!r} has no index values; weeks with data: {shown}."
             )
     alerts = find_alerts(idx, st)
-    prints = fingerprints(idx, st, articles_df, directed_df, alerts, available)
+    prints = fingerprints(idx, st, articles_df, directed_df, alerts, available,
+                          [about or {}, min_statements])
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -117,7 +126,8 @@ def write_changed(index_df: pd.DataFrame, statements_df: pd.DataFrame,
         if unchanged:
             n_kept += len(paths)
         else:
-            w = _Week(week, idx, st, articles, directed_df, alerts)
+            w = _Week(week, idx, st, articles, directed_df, alerts,
+                      MIN_STATEMENTS if min_statements is None else min_statements, about)
             write_atomic(png_path, w.png)
             write_atomic(md_path, _render_md(w, png_path.name).encode("utf-8"))
             write_atomic(html_path, _render_html(w).encode("utf-8"))
@@ -126,7 +136,7 @@ def write_changed(index_df: pd.DataFrame, statements_df: pd.DataFrame,
 
 
 def fingerprints(idx: pd.DataFrame, st: pd.DataFrame, articles_df, directed_df, alerts,
-                 weeks: list[str]) -> dict[str, str]:
+                 weeks: list[str], settings=None) -> dict[str, str]:
     """Per week, a hash of everything its report shows: the undirected index and alerts of
     every week up to it (the chart, the changes), and the week's own statements, articles and
     directed values."""
@@ -144,7 +154,10 @@ def fingerprints(idx: pd.DataFrame, st: pd.DataFrame, articles_df, directed_df, 
     if articles_df is not None and len(articles_df):
         art = articles_df.assign(week=period_label(pd.to_datetime(articles_df["published"]),
                                                    "W")[0].astype(str))
-    chain = hashlib.sha256(__version__.encode())
+    import json
+
+    chain = hashlib.sha256(json.dumps([__version__, settings], sort_keys=True,
+                                      default=str).encode())
     out = {}
     for week in weeks:  # in week order: the chain carries the history
         chain.update(rows(idx, "period", week).encode())

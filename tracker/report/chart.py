@@ -8,26 +8,21 @@ import pandas as pd
 
 from tracker.atomic import write_atomic
 
-#: How many pairs the chart shows.
-CHART_PAIRS = 4
-
-
-def chart_png(idx: pd.DataFrame, ranked: pd.DataFrame, start: pd.Timestamp, alerts: pd.DataFrame) -> bytes:
+def chart_png(window: pd.DataFrame, pairs: list[tuple[str, str]], alerts: pd.DataFrame) -> bytes:
+    """The report's chart: ``pairs`` over the weeks of ``window`` (the index rows of the weeks
+    shown), with their bands; one pair gets its alerts marked."""
     # A bare Figure (no pyplot) renders with Agg whatever backend the caller uses and leaves
     # no global figure state behind.
     from matplotlib.figure import Figure
 
     from tracker.plotting import PairsDisplay, TimelineDisplay
 
-    history = idx[idx["period_start"] <= start]
-    leaders = ranked.sort_values(["n_statements", "pair"], ascending=[False, True], kind="stable")
-    pairs = [(a, b) for a, b in zip(leaders["country_a"], leaders["country_b"])][:CHART_PAIRS]
-    fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
+    fig = Figure(figsize=(9, 4.2), dpi=100, layout="constrained")
     ax = fig.subplots()
     if len(pairs) == 1:
-        TimelineDisplay.from_index(history, pairs[0], alerts=alerts).plot(ax=ax)
+        TimelineDisplay.from_index(window, pairs[0], alerts=alerts).plot(ax=ax)
     else:
-        PairsDisplay.from_index(history, pairs=pairs).plot(ax=ax, show_bands=True)
+        PairsDisplay.from_index(window, pairs=pairs).plot(ax=ax, show_bands=True)
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     return buf.getvalue()

@@ -4,9 +4,10 @@ from __future__ import annotations
 import base64
 from string import Template
 
-from tracker.report.text import (_count, _day, _fmt, _h, _text, _tone_text,
+from tracker.report.text import (_band, _count, _day, _fmt, _h, _text, _tone_text,
                                  tone_words)
-from tracker.report.week import MAX_STATEMENTS_PER_PAIR, METHOD_NOTES, _statement_link, _Week
+from tracker.report.week import (MAX_STATEMENTS_PER_PAIR, METHOD_NOTES, SHOWN_STATEMENTS,
+                                 _statement_link, _Week)
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:60rem;
@@ -19,6 +20,9 @@ th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .hostile{color:#b2182b}.cooperative{color:#2166ac}.neutral{color:#555}
 .muted{color:#777;font-size:.9rem}img{max-width:100%}
 ul.statements{padding-left:1.2rem}ul.statements li{margin-bottom:.35rem}
+details{margin:.3rem 0 .8rem}summary{cursor:pointer;color:#444}
+.tag{font-size:.75rem;background:#eef;border-radius:3px;padding:0 .3rem}
+footer{margin-top:2rem;border-top:1px solid #ddd;padding-top:.5rem}
 """
 
 _PAGE = Template("""<!DOCTYPE html>
@@ -36,93 +40,122 @@ $body
 """)
 
 
+def _pair_link(r: dict) -> str:
+    return (f'<a href="#pair-{_h(r["country_a"])}-{_h(r["country_b"])}">{_h(r["pair"])}</a>'
+            + (' <span class="tag">new</span>' if r.get("new") else ""))
+
+
+def _mover_text(r: dict) -> str:
+    way = "up" if r["change"] > 0 else "down"
+    return (f"{_fmt(r['index'])} {_h(_band(r))}, {way} {_fmt(abs(r['change']))} from its "
+            f"recent mean of {_fmt(r['baseline'])} ({_count(r['baseline_weeks'], 'earlier week')}); "
+            f"{_count(r['n_statements'], 'statement')}")
+
+
+def _statement_li(s: dict, w: _Week) -> str:
+    url, name = _statement_link(s, w.articles)
+    link = f'<a href="{_h(url)}" rel="noopener noreferrer">{_h(name)}</a>' if url else _h(name)
+    cls = _h((tone_words(s) or ("", "neutral"))[1])
+    return (f"<li>“{_h(s['sentence'])}” <span class=\"muted\">{_h(s['source'])} → "
+            f"{_h(s['target'])}, {_h(_day(s['published']))}</span> <span class=\"{cls}\">tone "
+            f"{_h(_tone_text(s))}</span> — {link}</li>")
+
+
+def _statements(rows: list[dict], w: _Week, shown: int) -> list[str]:
+    """The top ``shown`` statements, the rest folded (no scripts: HTML's own <details>)."""
+    out = ['<ul class="statements">'] + [_statement_li(s, w) for s in rows[:shown]] + ["</ul>"]
+    rest = rows[shown:MAX_STATEMENTS_PER_PAIR]
+    if rest:
+        out += [f"<details><summary>{_count(len(rows) - shown, 'more statement')}</summary>",
+                '<ul class="statements">'] + [_statement_li(s, w) for s in rest] + ["</ul>"]
+        if len(rows) > MAX_STATEMENTS_PER_PAIR:
+            out.append(f'<p class="muted">… and {len(rows) - MAX_STATEMENTS_PER_PAIR} more '
+                       "(tracker export statements).</p>")
+        out.append("</details>")
+    return out
+
+
 def _render_html(w: _Week) -> str:
     out: list[str] = []
     add = out.append
     add(f"<h1>{_h(w.title)}</h1>")
-    add(f'<p class="muted">ISO week {_h(w.week)}: {_h(w.date_range)}</p>')
+    add(f'<p class="muted">ISO week {_h(w.week)}: {_h(w.date_range)}. {_h(w.coverage)}</p>')
 
-    add("<h2>Coverage</h2>")
-    add(f"<p>{_h(w.coverage)}</p>")
-
-    add("<h2>Pairs ranked by index</h2>")
-    add('<table class="ranking"><thead><tr><th>#</th><th>pair</th><th>index</th><th>band</th>'
-        "<th>statements</th><th>change vs previous week</th></tr></thead><tbody>")
-    for i, r in enumerate(w.ranked.to_dict("records"), 1):
-        add(f'<tr><td class="num">{i}</td><td><a href="#pair-{_h(r["country_a"])}-{_h(r["country_b"])}">'
-            f'{_h(r["pair"])}</a></td><td class="num">{_fmt(r["index"])}</td>'
-            f'<td class="num">[{_fmt(r["lower"])}, {_fmt(r["upper"])}]</td>'
-            f'<td class="num">{int(r["n_statements"])}</td><td class="num">{_fmt(r["change"], True)}</td></tr>')
-    add("</tbody></table>")
-
-    add("<h2>Biggest movers</h2>")
+    add("<h2>What moved</h2>")
     if len(w.movers):
-        add("<ul>" + "".join(
-            f"<li>{_h(r['pair'])}: {_fmt(r['index'] - r['change'])} → {_fmt(r['index'])} "
-            f"({_fmt(r['change'], True)})</li>" for r in w.movers.to_dict("records")) + "</ul>")
+        add("<p class=\"muted\">Pairs with at least "
+            f"{_count(w.min_statements, 'statement')} this week, against the mean of their values "
+            "in the 12 weeks before.</p>")
+        add("<ul>" + "".join(f"<li>{_pair_link(r)}: {_mover_text(r)}</li>"
+                             for r in w.movers.to_dict("records")) + "</ul>")
     else:
-        add('<p class="muted">No pair has a value in the previous week to compare with.</p>')
-
-    add("<h2>New pairs</h2>")
-    if len(w.new):
-        add("<ul>" + "".join(f"<li>{_h(r['pair'])}: {_fmt(r['index'])} ({_count(r['n_statements'], 'statement')})</li>"
-                             for r in w.new.to_dict("records")) + "</ul>")
-    else:
-        add('<p class="muted">No pair appears for the first time.</p>')
-
-    add("<h2>Alerts</h2>")
+        add('<p class="muted">No well-evidenced pair has values in the 12 weeks before to '
+            "compare with.</p>")
     if len(w.alerts):
-        add("<ul>")
+        add("<p>Moves larger than the two weeks' bands explain:</p><ul>")
         for r in w.alerts.to_dict("records"):
-            ids = ", ".join(str(i) for i in r["statement_ids"][:10])
             add(f"<li>{_h(r['country_a'])}–{_h(r['country_b'])}: {_fmt(r['previous_index'])} "
-                f"({_h(r['previous_period'])}) → {_fmt(r['index'])}, a change of {_fmt(r['change'], True)} "
-                f"beyond the ±{_fmt(r['threshold'])} the bands explain; driven by statements {_h(ids)}.</li>")
+                f"({_h(r['previous_period'])}) → {_fmt(r['index'])} "
+                f"({_fmt(r['change'], True)}, beyond ±{_fmt(r['threshold'])}).</li>")
         add("</ul>")
-    else:
-        add('<p class="muted">No change this week exceeds what the uncertainty bands explain.</p>')
 
-    add("<h2>Chart</h2>")
     data = base64.b64encode(w.png).decode("ascii")
-    add(f'<img src="data:image/png;base64,{data}" alt="Index of the leading pairs up to {_h(w.week)}">')
+    add(f'<img src="data:image/png;base64,{data}" alt="The index of this week\'s most relevant '
+        f'pairs over the 12 weeks to {_h(w.week)}, with their bands">')
 
-    if w.directed is not None:
-        add("<h2>Directed values</h2>")
-        add("<table><thead><tr><th>source → target</th><th>index</th><th>band</th><th>statements</th>"
-            "</tr></thead><tbody>")
-        for r in w.directed.to_dict("records"):
-            add(f"<tr><td>{_h(r['source'])} → {_h(r['target'])}</td><td class=\"num\">{_fmt(r['index'])}</td>"
-                f"<td class=\"num\">[{_fmt(r['lower'])}, {_fmt(r['upper'])}]</td>"
-                f"<td class=\"num\">{int(r.get('n_statements', 0))}</td></tr>")
+    add("<h2>Pairs this week</h2>")
+    if len(w.ranked):
+        add('<table class="ranking"><thead><tr><th>#</th><th>pair</th><th>index</th>'
+            "<th>band</th><th>statements</th><th>vs baseline</th></tr></thead><tbody>")
+        for i, r in enumerate(w.ranked.to_dict("records"), 1):
+            add(f'<tr><td class="num">{i}</td><td>{_pair_link(r)}</td>'
+                f'<td class="num">{_fmt(r["index"])}</td><td class="num">{_h(_band(r))}</td>'
+                f'<td class="num">{int(r["n_statements"])}</td>'
+                f'<td class="num">{_fmt(r["change"], True)}</td></tr>')
         add("</tbody></table>")
+    else:
+        add(f'<p class="muted">No pair has {_count(w.min_statements, "statement")} this week.</p>')
+    if len(w.thin):
+        add(f'<p class="muted">Thin evidence (fewer than {w.min_statements} statements, not '
+            "ranked): " + ", ".join(
+                f"{_pair_link(r)} {_fmt(r['index'])} ({int(r['n_statements'])})"
+                for r in w.thin.sort_values("pair").to_dict("records")) + ".</p>")
 
     add("<h2>Statements by pair</h2>")
     for r in w.ranked.to_dict("records"):
         rows = w.pair_statements(r["country_a"], r["country_b"]).to_dict("records")
         add(f'<section class="pair" id="pair-{_h(r["country_a"])}-{_h(r["country_b"])}">')
-        add(f"<h3>{_h(r['pair'])}: {_fmt(r['index'])} [{_fmt(r['lower'])}, {_fmt(r['upper'])}]</h3>")
-        add('<ul class="statements">')
-        for s in rows[:MAX_STATEMENTS_PER_PAIR]:
-            url, name = _statement_link(s, w.articles)
-            link = f'<a href="{_h(url)}" rel="noopener noreferrer">{_h(name)}</a>' if url else _h(name)
-            cls = _h((tone_words(s) or ("", "neutral"))[1])
-            add(f"<li>“{_h(s['sentence'])}” <span class=\"muted\">{_h(s['source'])} → {_h(s['target'])}, "
-                f"{_h(_day(s['published']))}</span> <span class=\"{cls}\">tone {_h(_tone_text(s))}</span> "
-                f"— {link}</li>")
-        if len(rows) > MAX_STATEMENTS_PER_PAIR:
-            add(f'<li class="muted">… and {len(rows) - MAX_STATEMENTS_PER_PAIR} more.</li>')
-        add("</ul></section>")
+        add(f"<h3>{_h(r['pair'])}: {_fmt(r['index'])} {_h(_band(r))}</h3>")
+        out.extend(_statements(rows, w, SHOWN_STATEMENTS))
+        add("</section>")
+    if len(w.thin):
+        add(f"<details><summary>Statements of the thin pairs ({len(w.thin)} pairs)</summary>")
+        for r in w.thin.sort_values("pair").to_dict("records"):
+            rows = w.pair_statements(r["country_a"], r["country_b"]).to_dict("records")
+            add(f'<section class="pair" id="pair-{_h(r["country_a"])}-{_h(r["country_b"])}">')
+            add(f"<h3>{_h(r['pair'])}: {_fmt(r['index'])} {_h(_band(r))}</h3>")
+            out.extend(_statements(rows, w, MAX_STATEMENTS_PER_PAIR))
+            add("</section>")
+        add("</details>")
 
-    add("<h2>How each article's date was found</h2>")
-    add("<table><thead><tr><th>article</th><th>published</th><th>date method</th></tr></thead><tbody>")
+    if w.directed is not None:
+        add("<details><summary>Directed values (source → target)</summary>")
+        add("<table><thead><tr><th>source → target</th><th>index</th><th>band</th>"
+            "<th>statements</th></tr></thead><tbody>")
+        for r in w.directed.to_dict("records"):
+            add(f"<tr><td>{_h(r['source'])} → {_h(r['target'])}</td><td class=\"num\">"
+                f"{_fmt(r['index'])}</td><td class=\"num\">{_h(_band(r))}</td>"
+                f"<td class=\"num\">{int(r.get('n_statements', 0))}</td></tr>")
+        add("</tbody></table></details>")
+
+    add("<details><summary>How each article's date was found</summary>")
+    add("<table><thead><tr><th>article</th><th>published</th><th>date method</th></tr></thead>"
+        "<tbody>")
     for art_id, art in w.article_rows:
         name = _text(art.get("title")) or _text(art.get("external_id")) or art_id
         add(f"<tr><td>{_h(name)}</td><td>{_h(_day(art.get('published')))}</td>"
             f"<td>{_h(art.get('date_method') or 'unknown')}</td></tr>")
-    add("</tbody></table>")
-
-    add("<h2>Method</h2>")
-    add(f"<p>{_h(METHOD_NOTES)}</p>")
+    add("</tbody></table></details>")
+    add(f"<details><summary>Method</summary><p>{_h(METHOD_NOTES)}</p></details>")
+    add(f'<footer class="muted">{_h(w.footer)}</footer>')
     return _PAGE.substitute(title=_h(w.title), css=_CSS, body="\n".join(out))
-
-

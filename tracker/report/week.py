@@ -9,6 +9,14 @@ from tracker.periods import infer_period, period_label
 from tracker.report.chart import chart_png
 from tracker.report.text import _count, _safe_url, _text
 
+#: Statements a pair needs in a week to be ranked (fewer: listed apart as thin).
+MIN_STATEMENTS = 3
+#: The weeks before the reported one whose values make a pair's baseline.
+BASELINE_WEEKS = 12
+#: How many pairs the chart shows, and how many weeks it spans (ending with the reported one).
+CHART_PAIRS, CHART_WEEKS = 4, 12
+#: Statements shown under a pair before the rest are folded.
+SHOWN_STATEMENTS = 3
 #: How many statements are listed under one pair before the rest are summarised.
 MAX_STATEMENTS_PER_PAIR = 50
 METHOD_NOTES = (
@@ -72,22 +80,52 @@ def _previous_week(start: pd.Timestamp) -> str:
     return str(labels[0])
 
 
-def _week_summary(idx: pd.DataFrame, week: str) -> dict:
+def _week_summary(idx: pd.DataFrame, week: str, min_statements: int = MIN_STATEMENTS) -> dict:
+    """This week's pairs against their recent baseline: the mean of the pair's index over the
+    :data:`BASELINE_WEEKS` weeks before with statements. Pairs with fewer than
+    ``min_statements`` statements this week are thin: listed apart, never ranked."""
     now = idx[idx["period"] == week].copy()
     start = pd.Timestamp(now["period_start"].iloc[0])
-    prev = idx[idx["period"] == _previous_week(start)].set_index(["country_a", "country_b"])["index"]
+    recent = idx[(idx["period_start"] < start)
+                 & (idx["period_start"] >= start - pd.Timedelta(weeks=BASELINE_WEEKS))]
+    base = recent.groupby(["country_a", "country_b"])["index"].agg(["mean", "size"])
     keys = list(zip(now["country_a"], now["country_b"]))
-    now["change"] = [prev.get(k, np.nan) for k in keys]
-    now["change"] = now["index"] - now["change"]
+    now["baseline"] = [base["mean"].get(k, np.nan) for k in keys]
+    now["baseline_weeks"] = [int(base["size"].get(k, 0)) for k in keys]
+    now["change"] = now["index"] - now["baseline"]
     earlier = idx[idx["period_start"] < start]
     seen = set(zip(earlier["country_a"], earlier["country_b"]))
     now["new"] = [k not in seen for k in keys]
     now["pair"] = now["country_a"] + "–" + now["country_b"]
-    ranked = now.sort_values(["index", "pair"], kind="stable").reset_index(drop=True)
+    now = now.sort_values(["index", "pair"], kind="stable").reset_index(drop=True)
+    evidenced = now["n_statements"] >= min_statements
+    ranked, thin = now[evidenced].reset_index(drop=True), now[~evidenced].reset_index(drop=True)
     movers = ranked[ranked["change"].notna()]
-    movers = movers.reindex(movers["change"].abs().sort_values(ascending=False, kind="stable").index).head(5)
-    return {"start": start, "end": start + pd.Timedelta(days=6), "ranked": ranked, "movers": movers,
-            "new": ranked[ranked["new"]]}
+    movers = movers.reindex(movers["change"].abs().sort_values(ascending=False,
+                                                               kind="stable").index).head(5)
+    return {"start": start, "end": start + pd.Timedelta(days=6), "ranked": ranked,
+            "thin": thin, "movers": movers, "chart_pairs": chart_pairs(ranked, movers, thin)}
+
+
+def chart_pairs(ranked: pd.DataFrame, movers: pd.DataFrame, thin: pd.DataFrame,
+                n: int = CHART_PAIRS) -> list[tuple[str, str]]:
+    """The pairs the chart shows, by this week's relevance: the two biggest movers, the most
+    hostile and the most cooperative well-evidenced pairs, then the best-evidenced others (thin
+    pairs only when nothing else is there)."""
+    out: list[tuple[str, str]] = []
+
+    def add(frame):
+        for a, b in zip(frame["country_a"], frame["country_b"]):
+            if (a, b) not in out and len(out) < n:
+                out.append((a, b))
+
+    add(movers.head(2))
+    add(ranked.head(1))
+    add(ranked.tail(1))
+    add(ranked.sort_values(["n_statements", "pair"], ascending=[False, True], kind="stable"))
+    if not out:
+        add(thin.sort_values(["n_statements", "pair"], ascending=[False, True], kind="stable"))
+    return out
 
 
 # -- rendering -----------------------------------------------------------------------------------
@@ -108,11 +146,12 @@ def _statement_link(row: dict, articles: dict) -> tuple[str | None, str]:
 class _Week:
     """Everything one week's report shows, computed once and rendered twice."""
 
-    def __init__(self, week, idx, st, articles, directed_df, all_alerts):
-        self.week = week
-        s = _week_summary(idx, week)
+    def __init__(self, week, idx, st, articles, directed_df, all_alerts,
+                 min_statements: int = MIN_STATEMENTS, about: dict | None = None):
+        self.week, self.min_statements, self.about = week, min_statements, dict(about or {})
+        s = _week_summary(idx, week, min_statements)
         self.start, self.end = s["start"], s["end"]
-        self.ranked, self.movers, self.new = s["ranked"], s["movers"], s["new"]
+        self.ranked, self.movers, self.thin = s["ranked"], s["movers"], s["thin"]
         self.statements = st[st["week"] == week].sort_values(["published", "statement_id"], kind="stable")
         self.alerts = all_alerts[all_alerts["period"] == week]
         art_ids = self.statements["article_id"].astype(str).unique()
@@ -123,7 +162,31 @@ class _Week:
         if directed_df is not None and len(directed_df):
             d = directed_df[directed_df["period"].astype(str) == week]
             self.directed = d.sort_values(["source", "target"]) if len(d) else None
-        self.png = chart_png(idx, self.ranked, self.start, all_alerts)
+        window = idx[(idx["period_start"] <= self.start) & (
+            idx["period_start"] > self.start - pd.Timedelta(weeks=CHART_WEEKS))]
+        self.png = chart_png(window, s["chart_pairs"], all_alerts)
+
+    @property
+    def footer(self) -> str:
+        """When and by what the report was made, and where its statements came from."""
+        import collections
+        import datetime as dt
+
+        from tracker import __version__
+
+        outlets = collections.Counter(
+            _text(a.get("outlet")) or "no outlet named" for _, a in self.article_rows)
+        sources = ", ".join(f"{name} ({n})" for name, n in sorted(
+            outlets.items(), key=lambda kv: (-kv[1], kv[0]))[:12])
+        more = f" and {len(outlets) - 12} more" if len(outlets) > 12 else ""
+        made = self.about.get("generated") or dt.date.today().isoformat()
+        parts = [f"Generated {made} by tracker {__version__}"]
+        if self.about.get("model"):
+            parts.append(f"tones by model {self.about['model'][:16]}")
+        if self.about.get("extractor"):
+            parts.append(f"statements by {self.about['extractor'][:40]}")
+        return ("; ".join(parts) + f". Sources this week: {_count(len(self.article_rows), 'article')}"
+                + (f" from {sources}{more}." if sources else "."))
 
     @property
     def coverage(self) -> str:
@@ -143,8 +206,13 @@ class _Week:
         return text
 
     def pair_statements(self, a: str, b: str) -> pd.DataFrame:
+        """The pair's statements this week, strongest first (|tone| times confidence)."""
         s = self.statements
-        return s[(s["country_a"] == a) & (s["country_b"] == b)]
+        part = s[(s["country_a"] == a) & (s["country_b"] == b)]
+        conf = part["confidence"].fillna(1.0) if "confidence" in part else 1.0
+        strength = part["tone"].abs() * conf
+        return part.assign(_strength=strength).sort_values(
+            ["_strength", "statement_id"], ascending=[False, True], kind="stable")
 
     @property
     def title(self) -> str:
