@@ -175,3 +175,15 @@ def test_a_new_week_leaves_the_reports_of_other_weeks_alone(tmp_path, tone_model
     fourth = pipeline.run([inputs], db=db, out=out, model=tone_model)
     assert fourth.reports_kept == 0 and len(fourth.reports) == 6
     assert not list(out.glob(".*.tmp"))
+
+
+def test_a_run_reports_its_progress(tmp_path, tone_model, shared_data):
+    calls = []
+    voa = shared_data / "voa" / "voa_stories.jsonl"
+    pipeline.run([voa], db=tmp_path / "t.db", out=tmp_path / "out", model=tone_model,
+                 progress=lambda stage, done, total: calls.append((stage, done, total)))
+    extract = [c for c in calls if c[0] == "extract"]
+    assert [c[1] for c in extract] == list(range(1, len(extract) + 1))
+    assert extract[-1][1] == extract[-1][2] == 89
+    score = [c[1] for c in calls if c[0] == "score"]
+    assert score and score == sorted(score)

@@ -50,6 +50,35 @@ def _options(version: bool = typer.Option(False, "--version", callback=_version,
     OUTPUT.update(quiet=quiet, verbose=verbose and not quiet)
 
 
+@contextlib.contextmanager
+def _progress():
+    """A progress bar on stderr for the long stages, when stderr is a terminal and not -q;
+    otherwise nothing (logs and pipes stay clean)."""
+    if OUTPUT["quiet"] or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                               TimeElapsedColumn)
+
+    bar = Progress(TextColumn("{task.description:<8}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), transient=True, console=_stderr_console())
+    tasks: dict[str, int] = {}
+
+    def update(stage: str, done: int, total: int | None) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    with bar:
+        yield update
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
 def say(line: str) -> None:
     """A line of the command's report on what it did (not with -q)."""
     if not OUTPUT["quiet"]:
@@ -210,7 +239,9 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
     from tracker.pipeline import run as run_pipeline
 
     extractor = make_extractor(actors or (), model=model, engine=_engine(engine))
-    summary = run_pipeline(paths or [_seeds()], db=db, out=out, date=date, extractor=extractor)
+    with _progress() as progress:
+        summary = run_pipeline(paths or [_seeds()], db=db, out=out, date=date,
+                               extractor=extractor, progress=progress)
     for problem in summary.failed:
         typer.echo(f"error: {problem}", err=True)
     for line in summary.lines():

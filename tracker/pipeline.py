@@ -132,7 +132,8 @@ def default_workers() -> int:
 PARALLEL_FROM = 200
 
 
-def extract(store, extractor=None, workers: int | None = None) -> tuple[int, int]:
+def extract(store, extractor=None, workers: int | None = None,
+            progress=None) -> tuple[int, int]:
     """Extract statements from articles not yet extracted; return ``(articles, statements)``.
 
     ``workers``: processes to spread the articles over; default ``TRACKER_WORKERS`` or the CPU
@@ -147,6 +148,7 @@ def extract(store, extractor=None, workers: int | None = None) -> tuple[int, int
         workers = default_workers() if store.n_articles_to_extract(version) >= PARALLEL_FROM \
             else 1
     n_articles = n_statements = 0
+    total = store.n_articles_to_extract(version)
     # Articles stream from the store in batches; results are stored as they come back.
     todo = store.articles_to_extract(version)
     for article_id, result in extractor.analyse_many(todo, workers=workers):
@@ -155,6 +157,8 @@ def extract(store, extractor=None, workers: int | None = None) -> tuple[int, int
                               getattr(extractor, "model_id", None))
         n_articles += 1
         n_statements += len(result.statements)
+        if progress is not None:
+            progress("extract", n_articles, total)
     store.set_meta("extractor", version)
     return n_articles, n_statements
 
@@ -164,7 +168,8 @@ def tone_cache_key(model_id: str, text: str, target_spans, source_spans) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def score(store, model=None, batch_size: int = 64, chunk: int = 2048) -> tuple[int, int]:
+def score(store, model=None, batch_size: int = 64, chunk: int = 2048,
+          progress=None) -> tuple[int, int]:
     """Score the statements without a tone from ``model``; return ``(scored, from_cache)``.
 
     Works in chunks, each stored in one transaction: an interrupted run keeps what it scored.
@@ -195,6 +200,8 @@ def score(store, model=None, batch_size: int = 64, chunk: int = 2048) -> tuple[i
         store.save_scores(model_id, rows)
         scored += len(part)
         cached += len(part) - len(unique)
+        if progress is not None:
+            progress("score", scored, None)
     store.set_meta("tone_model", model_id)
     return scored, cached
 
@@ -304,8 +311,11 @@ def make_extractor(actors: Sequence[str | Path] = (), include_nonstate: bool = F
 
 def run(paths: Sequence[str | Path], db: str | Path = DEFAULT_DB,
         out: str | Path = DEFAULT_OUT, date: str | None = None, model=None,
-        extractor=None) -> RunSummary:
+        extractor=None, progress=None) -> RunSummary:
     """Ingest ``paths``, extract, score, index and report.
+
+    ``progress``, if given, is called as ``progress(stage, done, total)`` while the long stages
+    run (``total`` None where unknown); the command line draws a bar from it.
 
     Examples
     --------
@@ -328,7 +338,8 @@ def run(paths: Sequence[str | Path], db: str | Path = DEFAULT_DB,
         summary.seconds["ingest"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        summary.articles_extracted, summary.statements_added = extract(store, extractor)
+        summary.articles_extracted, summary.statements_added = extract(store, extractor,
+                                                                       progress=progress)
         summary.seconds["extract"] = time.perf_counter() - t
         summary.engine = getattr(extractor, "engine_used", None)
 
@@ -337,7 +348,8 @@ def run(paths: Sequence[str | Path], db: str | Path = DEFAULT_DB,
             # The reader stored each statement's tone with it, under its own id: scoring
             # with it finds nothing left to score and records it as the tone model.
             model = extractor
-        summary.statements_scored, summary.scores_from_cache = score(store, model)
+        summary.statements_scored, summary.scores_from_cache = score(store, model,
+                                                                     progress=progress)
         summary.seconds["score"] = time.perf_counter() - t
 
         t = time.perf_counter()
