@@ -235,3 +235,23 @@ def test_no_text_overlaps_in_the_heatmap_and_asymmetry_charts():
         fig = Figure(figsize=(9, 6), dpi=100, layout="constrained")
         draw(fig.subplots())
         assert _overlaps(fig) == []
+
+
+def test_past_four_pairs_the_chart_becomes_small_multiples():
+    from matplotlib.figure import Figure
+
+    rng = np.random.default_rng(2)
+    starts = pd.date_range("2024-01-01", periods=12, freq="7D")
+    pairs = [("RUS", "UKR"), ("RUS", "USA"), ("CHN", "USA"), ("IRN", "USA"), ("ISR", "PSE"),
+             ("IND", "PAK")]
+    rows = [{"period": f"{s.isocalendar().year}-W{s.isocalendar().week:02d}",
+             "period_start": s, "country_a": a, "country_b": b, "index": v, "lower": v - 15,
+             "upper": v + 15, "n_statements": 4}
+            for a, b in pairs for s in starts for v in [rng.uniform(-80, 80)]]
+    fig = Figure(figsize=(9, 6), dpi=100, layout="constrained")
+    disp = PairsDisplay.from_index(pd.DataFrame(rows), pairs=pairs).plot(ax=fig.subplots())
+    panels = [a for a in fig.axes if a.get_visible()]
+    assert len(panels) == 6 and sorted(a.get_title() for a in panels) == sorted(
+        f"{a}-{b}" for a, b in pairs)
+    assert len(disp.bands_) == 6
+    assert _overlaps(fig) == []

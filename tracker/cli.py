@@ -384,17 +384,28 @@ def report(week: Optional[list[str]] = typer.Option(None, "--week",
                                                     help="ISO week such as 2024-W05 "
                                                          "(default: every week with data)."),
            db: Path = DB,
-           out: Path = typer.Option("out", "--out", help="Folder for the reports.")) -> None:
+           out: Path = typer.Option("out", "--out", help="Folder for the reports."),
+           min_statements: int = typer.Option(3, "--min-statements", min=1,
+                                              help="Statements a pair needs in a week to be "
+                                                   "ranked; fewer are listed apart as thin.")
+           ) -> None:
     """Write the weekly HTML report and its Markdown twin."""
     from tracker.pipeline import open_store, write_reports
 
     with open_store(_existing_db(db), readonly=True) as store:
-        files, _ = write_reports(store, out, weeks=week or None, force=True)
+        files, _ = write_reports(store, out, weeks=week or None, force=True,
+                                 min_statements=min_statements)
     for path in files:
         say(str(path))
 
 
 def main() -> None:
+    import signal
+
+    from tracker.errors import on_interrupt
+
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, on_interrupt)
     app()
 
 

@@ -43,10 +43,14 @@ def parse_pair(text: str, known=None) -> tuple[str, str]:
 def compare_table(index_df: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> pd.DataFrame:
     """One row per pair: its latest level and band, trend and biggest move.
 
-    ``trend`` is the least-squares slope of the index per period over the pair's last (up to)
-    eight periods with data; ``biggest_move`` the largest change between consecutive periods
-    with data. A pair without statements has NaN values and ``periods`` 0.
+    ``trend`` is the least-squares slope of the index per period over the pair's periods with
+    data among the last eight calendar periods up to its latest (time-aware: periods years
+    apart are not neighbours; NaN with fewer than two there); ``biggest_move`` the largest
+    change between consecutive periods with data. A pair without statements has NaN values
+    and ``periods`` 0.
     """
+    from tracker.periods import infer_period, period_ordinal
+
     rows = []
     for a, b in pairs:
         part = index_df[(index_df["country_a"] == a) & (index_df["country_b"] == b)]
@@ -58,9 +62,11 @@ def compare_table(index_df: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> p
                          "biggest_move_period": None, "biggest_move": np.nan})
             continue
         last = part.iloc[-1]
-        recent = part.tail(8)
-        trend = (float(np.polyfit(np.arange(len(recent)), recent["index"].to_numpy(float), 1)[0])
-                 if len(recent) >= 2 else np.nan)
+        kind = infer_period(part["period"].astype(str).tolist())
+        when = np.asarray(period_ordinal(pd.DatetimeIndex(part["period_start"]), kind))
+        recent = when > when[-1] - 8
+        trend = (float(np.polyfit(when[recent], part["index"].to_numpy(float)[recent], 1)[0])
+                 if recent.sum() >= 2 else np.nan)
         moves = part["index"].diff()
         if moves.notna().any():
             i = moves.abs().idxmax()

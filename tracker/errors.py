@@ -30,3 +30,21 @@ def invalid_choice(name: str, value: object, valid: Iterable[object]) -> Tracker
 def bad_input(path: object, line: int | None, problem: str, fix: str) -> TrackerError:
     """``data.jsonl:3: not valid JSON (Expecting value); fix or remove that line.``"""
     return TrackerError(f"{where(path, line)}: {problem}; {fix}")
+
+
+# Ctrl-C: the first press is noted and honoured at the next safe point (between files,
+# articles, scoring chunks and report weeks), so it never lands inside a finaliser, where Python
+# would print it and carry on; a second press stops at once.
+_INTERRUPTED: list[bool] = []
+
+
+def on_interrupt(signum, frame) -> None:  # pragma: no cover - exercised through a subprocess
+    if _INTERRUPTED:
+        raise KeyboardInterrupt
+    _INTERRUPTED.append(True)
+
+
+def check_interrupted() -> None:
+    """Raise ``KeyboardInterrupt`` if Ctrl-C was pressed (see :func:`on_interrupt`)."""
+    if _INTERRUPTED:
+        raise KeyboardInterrupt

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracker.errors import TrackerError
+from tracker.errors import TrackerError, check_interrupted
 
 DEFAULT_DB = "tracker.db"
 DEFAULT_OUT = "out"
@@ -106,6 +106,7 @@ def ingest(store, paths: Iterable[str | Path], date: str | None = None,
     added = known = 0
     read_articles([], date=date)  # a bad --date fails before any file is read
     for path in collect_files(list(paths)):
+        check_interrupted()
         try:
             a, k = store.add_articles(read_articles([path], date=date), atomic=True)
         except TrackerError as exc:
@@ -159,6 +160,7 @@ def extract(store, extractor=None, workers: int | None = None,
         n_statements += len(result.statements)
         if progress is not None:
             progress("extract", n_articles, total)
+        check_interrupted()
     store.set_meta("extractor", version)
     return n_articles, n_statements
 
@@ -202,6 +204,7 @@ def score(store, model=None, batch_size: int = 64, chunk: int = 2048,
         cached += len(part) - len(unique)
         if progress is not None:
             progress("score", scored, None)
+        check_interrupted()
     store.set_meta("tone_model", model_id)
     return scored, cached
 
@@ -224,7 +227,8 @@ def build_index(store, period: str = "W", directed: bool = False, frame=None, **
 
 
 def write_reports(store, out_dir: str | Path, weeks: Sequence[str] | None = None,
-                  force: bool = False) -> tuple[list[Path], int]:
+                  force: bool = False, min_statements: int | None = None
+                  ) -> tuple[list[Path], int]:
     """Write the weekly HTML and Markdown reports; return ``(files, files kept)``.
 
     A week's files are rewritten only when what its report shows changed (or ``force``); when
@@ -236,6 +240,7 @@ def write_reports(store, out_dir: str | Path, weeks: Sequence[str] | None = None
         return [], 0
     state = hashlib.sha256(json.dumps([
         store.get_meta("extractor"), store.get_meta("tone_model"), list(weeks or []),
+        min_statements,
         frame[["statement_id", "tone"]].round(6).values.tolist()]).encode()).hexdigest()
     manifest = out / ".tracker-reports.json"
     old = {} if force else _read_manifest(manifest)
@@ -255,7 +260,7 @@ def write_reports(store, out_dir: str | Path, weeks: Sequence[str] | None = None
     about = {"model": store.get_meta("tone_model"), "extractor": store.get_meta("extractor")}
     files, prints, n_kept = write_changed(undirected, frame, store.articles_frame(), out,
                                           weeks=weeks, directed_df=directed, kept=kept,
-                                          about=about)
+                                          about=about, min_statements=min_statements)
     names = [str(Path(f).relative_to(out)) for f in files]
     write_atomic(manifest, json.dumps({
         "state": state, "files": names, "weeks": prints,

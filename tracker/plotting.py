@@ -138,6 +138,7 @@ def _style_index_axis(ax, axis: str = "y") -> None:
     lim = (-105, 105)
     if axis == "y":
         ax.set_ylim(*lim)
+        ax.set_yticks([-100, -50, 0, 50, 100])
         ax.axhline(0, color="0.6", linewidth=0.8, zorder=0)
         ax.set_ylabel("index (-100 hostile, +100 cooperative)")
     ax.grid(True, alpha=0.3)
@@ -282,30 +283,64 @@ class PairsDisplay:
             raise errors.TrackerError("no pairs to plot; the index DataFrame is empty.")
         return cls(series)
 
-    def plot(self, ax=None, *, show_bands: bool = True) -> PairsDisplay:
-        """Draw one line per pair with its band (unless ``show_bands=False``); returns self."""
+    def plot(self, ax=None, *, show_bands: bool = True,
+             max_per_axes: int = 4) -> PairsDisplay:
+        """Draw one line per pair with its band (unless ``show_bands=False``); returns self.
+
+        Past ``max_per_axes`` pairs, small multiples: one panel per pair on a shared scale,
+        in the figure of ``ax`` (which they replace)."""
         ax, fig = _get_ax(ax)
         self.lines_, self.bands_ = [], []
+        kinds = {infer_kind(rows["period"]) for rows in self.series.values()}
+        xlabel = "week starting" if kinds == {"W"} else "period"
+        if len(self.series) > max_per_axes:
+            return self._small_multiples(ax, fig, show_bands, xlabel)
         for label, rows in self.series.items():
-            x, y, lo, hi = _with_gaps(rows["period_start"].to_numpy(), list(rows["period"].astype(str)),
-                                      rows["index"].to_numpy(float), rows["lower"].to_numpy(float),
-                                      rows["upper"].to_numpy(float))
-            (line,) = ax.plot(x, y, marker="o", label=label)
-            self.lines_.append(line)
-            if show_bands:
-                self.bands_.append(ax.fill_between(x, lo, hi, alpha=0.15, color=line.get_color(), linewidth=0))
-                _error_bars(ax, x, y, lo, hi, line.get_color())
+            self._draw(ax, label, rows, show_bands)
         _style_index_axis(ax)
         if self.series:
             every = pd.concat(list(self.series.values()))
             _period_ticks(ax, every["period_start"], every["period"].astype(str))
         ax.set_title("Relationship index by pair")
-        kinds = {infer_kind(rows["period"]) for rows in self.series.values()}
-        ax.set_xlabel("week starting" if kinds == {"W"} else "period")
+        ax.set_xlabel(xlabel)
         # Beside the plot, never over the lines or the tick labels.
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
                   borderaxespad=0)
         self.ax_, self.figure_ = ax, fig
+        return self
+
+    def _draw(self, ax, label, rows, show_bands):
+        x, y, lo, hi = _with_gaps(rows["period_start"].to_numpy(), list(rows["period"].astype(str)),
+                                  rows["index"].to_numpy(float), rows["lower"].to_numpy(float),
+                                  rows["upper"].to_numpy(float))
+        (line,) = ax.plot(x, y, marker="o", label=label)
+        self.lines_.append(line)
+        if show_bands:
+            self.bands_.append(ax.fill_between(x, lo, hi, alpha=0.15, color=line.get_color(),
+                                               linewidth=0))
+            _error_bars(ax, x, y, lo, hi, line.get_color())
+
+    def _small_multiples(self, ax, fig, show_bands, xlabel):
+        n = len(self.series)
+        cols = 2 if n <= 6 else 3
+        rows_n = -(-n // cols)
+        ax.remove()
+        grid = fig.subplots(rows_n, cols, sharex=True, sharey=True, squeeze=False)
+        every = pd.concat(list(self.series.values()))
+        for k, (label, rows) in enumerate(self.series.items()):
+            panel = grid[k // cols][k % cols]
+            self._draw(panel, label, rows, show_bands)
+            _style_index_axis(panel)
+            panel.set_ylabel("")
+            panel.set_title(label, fontsize="small")
+            _period_ticks(panel, every["period_start"], every["period"].astype(str))
+            for tick in panel.get_xticklabels() + panel.get_yticklabels():
+                tick.set_fontsize("x-small")
+        for k in range(n, rows_n * cols):
+            grid[k // cols][k % cols].set_visible(False)
+        fig.supylabel("index (-100 hostile, +100 cooperative)", fontsize="small")
+        fig.supxlabel(xlabel, fontsize="small")
+        self.ax_, self.axes_, self.figure_ = grid[0][0], grid, fig
         return self
 
 

@@ -118,6 +118,7 @@ def write_changed(index_df: pd.DataFrame, statements_df: pd.DataFrame,
     written: list[Path] = []
     n_kept = 0
     for week in selected:
+        errors.check_interrupted()
         stem = f"report-{week}"
         html_path, md_path, png_path = out / f"{stem}.html", out / f"{stem}.md", out / f"{stem}.png"
         paths = [html_path, md_path, png_path]
