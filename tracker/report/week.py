@@ -16,7 +16,7 @@ BASELINE_WEEKS = 12
 #: How many pairs the chart shows, and how many weeks it spans (ending with the reported one).
 CHART_PAIRS, CHART_WEEKS = 4, 12
 #: Statements shown under a pair before the rest are folded.
-SHOWN_STATEMENTS = 3
+SHOWN_STATEMENTS = 2
 #: How many statements are listed under one pair before the rest are summarised.
 MAX_STATEMENTS_PER_PAIR = 50
 METHOD_NOTES = (
