@@ -318,10 +318,10 @@ def test_unreadable_file(tmp_path, monkeypatch):
     path = tmp_path / "locked.txt"
     path.write_text("Seoul said no.", encoding="utf-8")
 
-    def deny(self):
+    def deny(self, *args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", deny)
+    monkeypatch.setattr(Path, "open", deny)
     with pytest.raises(TrackerError, match=r"locked\.txt: cannot be read \(Permission denied\); check the file"):
         list(read_articles(path, date="2024-01-01"))
 
@@ -456,3 +456,40 @@ def test_clean_text_paragraphs():
 
 def test_content_id_is_sha256_prefix():
     assert content_id("abc") == "ba7816bf8f01cfea"
+
+
+def test_json_arrays_gzip_compact_dates_and_seendate(tmp_path):
+    import gzip
+    import json
+
+    from tracker.ingest import read_articles
+
+    (tmp_path / "a.json").write_text(json.dumps([
+        {"id": "j1", "text": "Japan praised Australia.", "published": "20240204"},
+        {"id": "j2", "text": "Russia warned Norway.", "date": "20240205T091500Z"}]))
+    with gzip.open(tmp_path / "b.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps({"id": "g1", "text": "India thanked Nepal.",
+                             "seendate": "20240206T120000Z"}) + "\n")
+    with gzip.open(tmp_path / "c.csv.gz", "wt", encoding="utf-8") as fh:
+        fh.write("id,text,published\nc1,Chile welcomed Peru.,2024-02-07\n")
+    (tmp_path / "README.md").write_text("# About these files\n\nNot an article.\n")
+    (tmp_path / "SOURCE.md").write_text("Where the files came from.\n")
+    got = {a.external_id: a.published for a in read_articles(tmp_path)}
+    assert got == {"j1": "2024-02-04", "j2": "2024-02-05", "g1": "2024-02-06",
+                   "c1": "2024-02-07"}
+
+
+def test_a_speaker_field_must_be_a_state(tmp_path):
+    import json
+
+    from tracker.errors import TrackerError
+    from tracker.ingest import read_articles
+
+    src = tmp_path / "s.jsonl"
+    src.write_text(json.dumps({"text": "We condemn the attack.", "published": "2024-02-04",
+                               "speaker": "usa"}) + "\n"
+                   + json.dumps({"text": "We welcome the talks.", "published": "2024-02-04",
+                                 "speaker": "XYZ"}) + "\n")
+    with pytest.raises(TrackerError, match=r"s.jsonl:2: speaker 'XYZ' is not a known ISO3"):
+        list(read_articles(src))
+    assert next(iter(read_articles(src))).speaker == "USA"

@@ -187,3 +187,33 @@ def test_a_run_reports_its_progress(tmp_path, tone_model, shared_data):
     assert extract[-1][1] == extract[-1][2] == 89
     score = [c[1] for c in calls if c[0] == "score"]
     assert score and score == sorted(score)
+
+
+def test_un_speeches_through_run_read_like_extract_with_their_speaker(tmp_path, shared_data,
+                                                                       tone_model):
+    import collections
+    import csv
+    import json
+
+    from typer.testing import CliRunner
+
+    from tracker.cli import app
+
+    index = shared_data / "ungd" / "index.csv"
+    with open(index, encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["year"] == "2023"][:6]
+    src = tmp_path / "ungd.jsonl"
+    src.write_text("".join(json.dumps({
+        "id": r["path"], "published": "2023-09-20", "speaker": r["iso3"],
+        "text": (shared_data / "ungd" / r["path"]).read_text(encoding="utf-8-sig")}) + "\n"
+        for r in rows))
+    pipeline.run([src], db=tmp_path / "u.db", out=tmp_path / "out", model=tone_model)
+    with Store(tmp_path / "u.db") as store:
+        ran = collections.Counter(zip(*(store.statements_frame()[c] for c in
+                                         ("external_id", "source", "target"))))
+    out = CliRunner().invoke(app, ["extract", "--input", str(src)]).output
+    extracted = collections.Counter((r["id"], r["source"], r["target"])
+                                    for r in map(json.loads, out.splitlines()))
+    assert sum(ran.values()) > 40 and ran == extracted
+    # Every speech speaks: "we" is its state.
+    assert {k[0] for k in ran} == {r["path"] for r in rows}

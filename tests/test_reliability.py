@@ -105,7 +105,8 @@ def test_a_database_holding_a_bad_date_still_opens_and_reports(tmp_path, seed_pa
     with con:
         con.execute("UPDATE articles SET published = '9999-12-31'")
         con.execute("INSERT INTO articles SELECT 'x' || id, external_id, url, title, outlet, "
-                    "'2024-02-01', date_method, text || ' ', origin, ingested_at FROM articles")
+                    "'2024-02-01', date_method, text || ' ', origin, ingested_at, speaker "
+                    "FROM articles")
     con.close()
     for args in (["export", "index"], ["export", "statements"], ["report", "--out",
                                                                   str(tmp_path / "r")],

@@ -37,6 +37,7 @@ class RunSummary:
     reports_kept: int = 0
     engine: str | None = None
     failed: list[str] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
@@ -44,6 +45,9 @@ class RunSummary:
         return [
             f"ingest:  {self.articles_added} new articles, {self.articles_known} already stored"
             + (f", {len(self.failed)} files refused (see above)" if self.failed else "")
+            + (f", {len(self.skipped)} skipped as not articles ("
+               + ", ".join(sorted({p.name for p in self.skipped})[:4]) + ")"
+               if self.skipped else "")
             + f" ({s.get('ingest', 0):.1f}s)",
             f"extract: {self.articles_extracted} articles, {self.statements_added} statements"
             + (f", read by the {self.engine} engine" if self.engine else "")
@@ -56,10 +60,11 @@ class RunSummary:
 
 
 @contextlib.contextmanager
-def one_writer(store):
-    """Hold the database's run lock (``<db>.lock``) for the whole run: a second run on the same
-    database waits, says so, and then finds the first one's work done (reads need no lock)."""
-    if store.path == ":memory:":
+def one_writer(db: str | Path):
+    """Hold the database's run lock (``<db>.lock``) for the whole run, from before the file is
+    opened (or made): a second run on the same database waits, says so, and then finds the
+    first one's work done (reads need no lock)."""
+    if str(db) == ":memory:":
         yield
         return
     try:
@@ -67,17 +72,18 @@ def one_writer(store):
     except ImportError:  # pragma: no cover - not POSIX: SQLite's own locking only
         yield
         return
-    lock_path = Path(f"{store.path}.lock")
+    lock_path = Path(f"{db}.lock")
     try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
         fh = open(lock_path, "a+")
     except OSError as exc:
-        raise TrackerError(f"--db {store.path}: cannot create its lock file {lock_path} "
+        raise TrackerError(f"--db {db}: cannot create its lock file {lock_path} "
                            f"({exc.strerror}); check the folder's permissions.") from None
     with fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            print(f"waiting for another run on {store.path} to finish ...", file=sys.stderr,
+            print(f"waiting for another run on {db} to finish ...", file=sys.stderr,
                   flush=True)
             fcntl.flock(fh, fcntl.LOCK_EX)
         try:
@@ -93,19 +99,20 @@ def open_store(db: str | Path, readonly: bool = False):
 
 
 def ingest(store, paths: Iterable[str | Path], date: str | None = None,
-           failed: list[str] | None = None) -> tuple[int, int]:
+           failed: list[str] | None = None, skipped: list | None = None) -> tuple[int, int]:
     """Read ``paths`` and store new articles; return ``(added, already_stored)``.
 
     Each file is stored whole or not at all. With ``failed``, a file that cannot be read is
     reported there (one line naming it, its line and the fix) and the others are still
-    stored; without it, the first bad file raises.
+    stored; without it, the first bad file raises. Files about the data in a folder (README,
+    SOURCE.md, LICENSE ...) are not read; ``skipped`` receives them.
     """
     from tracker.ingest import read_articles
     from tracker.ingest.readers import collect_files
 
     added = known = 0
     read_articles([], date=date)  # a bad --date fails before any file is read
-    for path in collect_files(list(paths)):
+    for path in collect_files(list(paths), skipped=skipped):
         check_interrupted()
         try:
             a, k = store.add_articles(read_articles([path], date=date), atomic=True)
@@ -332,10 +339,10 @@ def run(paths: Sequence[str | Path], db: str | Path = DEFAULT_DB,
     if not paths:
         raise TrackerError("no input given; pass the files or folders to read.")
     _check_writable(Path(out))
-    with open_store(db) as store, one_writer(store):
+    with one_writer(db), open_store(db) as store:
         t = time.perf_counter()
         summary.articles_added, summary.articles_known = ingest(store, paths, date,
-                                                                summary.failed)
+                                                                summary.failed, summary.skipped)
         if summary.failed and not summary.articles_added + summary.articles_known:
             more = len(summary.failed) - 1
             raise TrackerError(summary.failed[0] + (f" ({more} more files refused too)"

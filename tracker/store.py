@@ -39,7 +39,8 @@ CREATE TABLE IF NOT EXISTS articles (
     date_method TEXT NOT NULL,
     text TEXT NOT NULL,
     origin TEXT,
-    ingested_at TEXT NOT NULL
+    ingested_at TEXT NOT NULL,
+    speaker TEXT                    -- ISO3 of the state speaking (speeches, releases), or NULL
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles (published);
 CREATE TABLE IF NOT EXISTS extractions (
@@ -162,6 +163,9 @@ class Store:
                     self.db.executescript(SCHEMA)
                     self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)",
                                     (SCHEMA_VERSION,))
+                    columns = {r[1] for r in self.db.execute("PRAGMA table_info(articles)")}
+                    if "speaker" not in columns:  # a database of an earlier version
+                        self.db.execute("ALTER TABLE articles ADD COLUMN speaker TEXT")
             version = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
         except sqlite3.OperationalError as exc:
             if "no such table" in str(exc):
@@ -209,7 +213,9 @@ class Store:
         def flush() -> int:
             before = self.db.total_changes
             self.db.executemany(
-                "INSERT OR IGNORE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+                "INSERT OR IGNORE INTO articles (id, external_id, url, title, outlet, published, "
+                "date_method, text, origin, ingested_at, speaker) VALUES "
+                "(?,?,?,?,?,?,?,?,?,?,?)", rows)
             n = self.db.total_changes - before
             if not atomic:
                 self.db.commit()
@@ -220,7 +226,7 @@ class Store:
         try:
             for a in articles:
                 rows.append((a.id, a.external_id, a.url, a.title, a.outlet, a.published,
-                             a.date_method, a.text, a.origin, now))
+                             a.date_method, a.text, a.origin, now, a.speaker))
                 if len(rows) >= batch:
                     n, k = flush()
                     added, skipped = added + n, skipped + k
@@ -241,8 +247,8 @@ class Store:
         return row[0]
 
     def articles_to_extract(self, extractor: str, batch: int = 500
-                            ) -> Iterator[tuple[str, str, str]]:
-        """``(id, text, published)`` of the articles not yet extracted by ``extractor``, oldest
+                            ) -> Iterator[tuple[str, str, str, str | None]]:
+        """``(id, text, published, speaker)`` of the articles not yet extracted by ``extractor``, oldest
         first. Only the ids are read at once; texts come ``batch`` articles at a time, so a
         corpus of millions of articles is never held in memory (and the caller may store
         results between batches)."""
@@ -251,7 +257,7 @@ class Store:
         for i in range(0, len(ids), batch):
             chunk = ids[i:i + batch]
             rows = {r[0]: r for r in self.db.execute(
-                f"SELECT id, text, published FROM articles WHERE id IN "
+                f"SELECT id, text, published, speaker FROM articles WHERE id IN "
                 f"({','.join('?' * len(chunk))})", chunk)}
             yield from (rows[k] for k in chunk if k in rows)
 

@@ -91,8 +91,8 @@ class Extractor(SentenceRules):
         return Extraction(out, len(sentences), ctx.sentences_with_country, resolved)
 
     def analyse_many(self, items, workers: int = 1, chunksize: int = 32):
-        """``(article_id, Extraction)`` for each ``(article_id, text, published)`` of ``items``,
-        in order.
+        """``(article_id, Extraction)`` for each ``(article_id, text, published)`` of ``items``
+        (or with a fourth element, the speaker's ISO3: a speech, read in speech mode), in order.
 
         With ``workers`` > 1 the articles are spread over that many processes (articles are
         independent; the gazetteer is shared by fork where the platform has it). The caller
@@ -102,8 +102,9 @@ class Extractor(SentenceRules):
         windows in flight so that the workers never wait for the next.
         """
         if workers <= 1:
-            for article_id, text, published in items:
-                yield article_id, self.analyse(article_id, text, published)
+            for article_id, text, published, *speaker in items:
+                yield article_id, self.analyse(article_id, text, published,
+                                               speaker[0] if speaker else None)
             return
         import multiprocessing as mp
 
@@ -130,8 +131,9 @@ def _set_worker(extractor: Extractor) -> None:
 
 
 def _analyse_item(item) -> tuple[str, Extraction]:
-    article_id, text, published = item
-    return article_id, _WORKER.analyse(article_id, text, published)
+    article_id, text, published, *speaker = item
+    return article_id, _WORKER.analyse(article_id, text, published,
+                                       speaker[0] if speaker else None)
 
 
 def extract_statements(article_id: str, text: str, published: dt.date | str | None = None,

@@ -32,6 +32,9 @@ class Article:
         Cleaned text; paragraphs are separated by ``"\\n\\n"``. All offsets downstream index into it.
     origin : str
         ``"path"`` or ``"path:line"`` the article came from.
+    speaker : str or None
+        ISO3 of the state speaking (a speech, a briefing, an official release: "we" and "my
+        country" are that state), from a ``speaker`` field or column.
     """
 
     id: str
@@ -43,6 +46,7 @@ class Article:
     date_method: str
     text: str
     origin: str
+    speaker: str | None = None
 
 
 
@@ -137,4 +141,17 @@ def _make_article(raw: Raw, fallback: dt.date | None) -> Article:
         date_method=method,
         text=text,
         origin=where(raw.path, raw.line),
+        speaker=_speaker(raw),
     )
+
+
+def _speaker(raw: Raw) -> str | None:
+    if not raw.speaker:
+        return None
+    from tracker.extract import Gazetteer
+
+    code = raw.speaker.strip().upper()
+    if not Gazetteer.default().is_country(code):
+        raise bad_input(raw.path, raw.line, f"speaker {raw.speaker!r} is not a known ISO3 code",
+                        "write the speaking state's ISO 3166-1 alpha-3 code, e.g. USA")
+    return code

@@ -49,7 +49,8 @@ def _make_date(year: int, month: int, day: int) -> dt.date | None:
 def parse_date(value: str) -> dt.date:
     """Parse a metadata date or datetime.
 
-    Accepts ISO dates and datetimes (``"2024-02-04"``, ``"2025-03-14 20:30:26Z"``,
+    Accepts ISO dates and datetimes (``"2024-02-04"``, ``"2025-03-14 20:30:26Z"``, compact
+    ``"20240204"`` and GDELT's ``"20240204T091500Z"``,
     ``"2024-02-04T09:00:00+09:00"``; the date is taken as written, not shifted to UTC),
     RFC 2822 (``"Sun, 04 Feb 2024 09:00:00 +0900"``) and written dates (``"February 4, 2024"``,
     ``"4 Feb 2024"``).
@@ -69,6 +70,12 @@ def parse_date(value: str) -> dt.date:
                        r"\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})?)?", value, re.I)
     if iso:
         found = _make_date(*(int(g) for g in iso.groups()))
+        if found:
+            return found
+        raise ValueError(f"{value!r} is not a real date")
+    compact = re.fullmatch(r"(\d{4})(\d{2})(\d{2})(?:T?\d{6}Z?)?", value)  # 20240204, GDELT's
+    if compact:                                                          # 20240204T091500Z
+        found = _make_date(*(int(g) for g in compact.groups()))
         if found:
             return found
         raise ValueError(f"{value!r} is not a real date")

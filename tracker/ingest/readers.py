@@ -16,7 +16,10 @@ from pathlib import Path
 from tracker.errors import TrackerError, bad_input
 from tracker.ingest.html import html_to_text
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".csv")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".json", ".csv", ".gz")
+#: Files in an input folder that are about the data, not articles: skipped with a note.
+NOT_ARTICLES = re.compile(r"(?i)^(readme|source|license|licence|changelog|contributing|notice)"
+                          r"(\.[a-z]+)?$")
 
 # Column names accepted in JSONL/CSV, first match wins. Synonyms cover common scraper exports.
 _COLUMNS = {
@@ -24,8 +27,10 @@ _COLUMNS = {
     "id": ("id", "external_id", "article_id", "guid"),
     "url": ("url", "link"),
     "title": ("title", "headline"),
-    "published": ("published", "date", "published_at", "publish_date", "pubdate", "datetime"),
+    "published": ("published", "date", "published_at", "publish_date", "pubdate", "datetime",
+                  "seendate"),
     "outlet": ("outlet", "publisher", "source", "site"),
+    "speaker": ("speaker",),
 }
 
 
@@ -43,10 +48,11 @@ class Raw:
     published: str | None = None
     published_field: str = "published"
     title_from_text: bool = False
+    speaker: str | None = None
 
 
 def collect_files(paths: str | Path | Iterable[str | Path],
-                  follow_links: bool = False) -> list[Path]:
+                  follow_links: bool = False, skipped: list[Path] | None = None) -> list[Path]:
     """The article files of ``paths`` (files, and folders searched recursively, hidden names
     skipped). In a folder, a symbolic link whose target lies outside that folder is not
     followed unless ``follow_links`` (``TRACKER_FOLLOW_LINKS=1``)."""
@@ -62,13 +68,17 @@ def collect_files(paths: str | Path | Iterable[str | Path],
             top = path.resolve()
             found = [
                 p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                if p.is_file() and _inner_suffix(p) in SUPPORTED_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
                 and (follow_links or p.resolve().is_relative_to(top))
             ]
+            notes = [p for p in found if NOT_ARTICLES.match(p.name)]
+            if skipped is not None:
+                skipped.extend(notes)
+            found = [p for p in found if p not in notes]
             files.extend(sorted(found, key=lambda p: p.relative_to(path).parts))
         elif path.is_file():
-            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            if _inner_suffix(path) not in SUPPORTED_SUFFIXES or _inner_suffix(path) == ".gz":
                 raise TrackerError(
                     f"{path}: unsupported file type {path.suffix or '(no suffix)'!r}; "
                     f"use one of: {', '.join(SUPPORTED_SUFFIXES)}."
@@ -80,9 +90,11 @@ def collect_files(paths: str | Path | Iterable[str | Path],
 
 
 def read_file(path: Path) -> Iterator[Raw]:
-    suffix = path.suffix.lower()
+    suffix = _inner_suffix(path)
     if suffix == ".jsonl":
         yield from _read_jsonl(path)
+    elif suffix == ".json":
+        yield from _read_json(path)
     elif suffix == ".csv":
         yield from _read_csv(path)
     elif suffix in (".html", ".htm"):
@@ -91,14 +103,49 @@ def read_file(path: Path) -> Iterator[Raw]:
         yield _read_plain(path, markdown=suffix == ".md")
 
 
+def _inner_suffix(path: Path) -> str:
+    """``.jsonl`` for ``x.jsonl.gz``: what a gzipped file holds."""
+    suffixes = [x.lower() for x in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        return suffixes[-2] if len(suffixes) > 1 else ".txt"
+    return path.suffix.lower()
+
+
+def _open_binary(path: Path):
+    if path.suffix.lower() == ".gz":
+        import gzip
+
+        return gzip.open(path, "rb")
+    return path.open("rb")
+
+
+def _read_json(path: Path) -> Iterator[Raw]:
+    """A JSON file: an array of article objects (or one object)."""
+    try:
+        data = json.loads(_decode(_read_bytes(path), path))
+    except json.JSONDecodeError as err:
+        raise bad_input(path, err.lineno, f"not valid JSON ({err.msg})",
+                        "fix the file, or write one object per line as .jsonl") from None
+    except RecursionError:
+        raise bad_input(path, None, "JSON nested too deeply", "write a flat array of objects") \
+            from None
+    rows = data if isinstance(data, list) else [data]
+    for k, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            raise bad_input(path, None, f"item {k} is a {type(row).__name__}, not an object",
+                            'write an array of objects, e.g. [{"text": "..."}]')
+        yield _raw_from_row(row, path, k)
+
+
 def _unreadable(path: Path, err: OSError) -> TrackerError:
     return TrackerError(f"{path}: cannot be read ({err.strerror or err}); check the file and its permissions.")
 
 
 def _read_bytes(path: Path) -> bytes:
     try:
-        return path.read_bytes()
-    except OSError as err:
+        with _open_binary(path) as fh:
+            return fh.read()
+    except (OSError, EOFError) as err:
         raise _unreadable(path, err) from None
 
 
@@ -116,11 +163,14 @@ def _byte_lines(path: Path) -> Iterator[tuple[int, bytes]]:
     # Binary line iteration streams the file and lets a decoding error name its exact line;
     # splitting on b"\n" is safe because no UTF-8 multi-byte sequence contains that byte.
     try:
-        handle = path.open("rb")
+        handle = _open_binary(path)
     except OSError as err:
         raise _unreadable(path, err) from None
     with handle:
-        yield from enumerate(handle, start=1)
+        try:
+            yield from enumerate(handle, start=1)
+        except (OSError, EOFError) as err:  # a damaged .gz
+            raise _unreadable(path, err) from None
 
 
 def _pick(row: dict, field: str) -> tuple[str | None, str | None]:
@@ -151,6 +201,7 @@ def _raw_from_row(row: dict, path: Path, line: int) -> Raw:
         external_id=external_id or f"{path.name}:{line}",
         url=_pick(row, "url")[0], title=_pick(row, "title")[0], outlet=_pick(row, "outlet")[0],
         published=published, published_field=field or "published",
+        speaker=_pick(row, "speaker")[0],
     )
 
 
