@@ -1,6 +1,7 @@
 """Shared fixtures: paths, the real data folder, and expensive objects built once per session."""
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -64,3 +65,17 @@ def pyplot():
 
     yield plt
     plt.close("all")
+
+
+def wcep_items(path: Path, first: str, before: str) -> Path:
+    """Write the Wikipedia Current Events items dated ``first`` <= published < ``before`` to
+    ``path`` (JSONL, as the tracker reads them)."""
+    import gzip
+
+    with gzip.open(SHARED_DATA / "wcep" / "wcep_2002_2024.jsonl.gz", "rt",
+                   encoding="utf-8") as fh, open(path, "w", encoding="utf-8") as out:
+        for line in fh:
+            if first <= json.loads(line)["published"] < before:
+                out.write(line)
+    return path
+

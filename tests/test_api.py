@@ -3,7 +3,6 @@ real database: the seed article, and six weeks of Wikipedia Current Events aroun
 invasion of Ukraine."""
 from __future__ import annotations
 
-import gzip
 import json
 
 import pandas as pd
@@ -14,6 +13,8 @@ import tracker
 from tracker.cli import app
 from tracker.errors import TrackerError
 
+from conftest import wcep_items
+
 runner = CliRunner()
 pytestmark = pytest.mark.slow
 
@@ -21,14 +22,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def wcep_db(tmp_path_factory, shared_data, tone_model):
     tmp = tmp_path_factory.mktemp("wcep22")
-    src = tmp / "wcep.jsonl"
-    with gzip.open(shared_data / "wcep" / "wcep_2002_2024.jsonl.gz", "rt",
-                   encoding="utf-8") as fh, open(src, "w", encoding="utf-8") as out:
-        for line in fh:
-            r = json.loads(line)
-            if "2022-01-24" <= r["published"] < "2022-03-07":
-                out.write(json.dumps({k: r[k] for k in ("id", "url", "title", "published",
-                                                         "outlet", "text")}) + "\n")
+    src = wcep_items(tmp / "wcep.jsonl", "2022-01-24", "2022-03-07")
     result = runner.invoke(app, ["-q", "run", str(src), "--db", str(tmp / "w.db"), "--out",
                                  str(tmp / "out")])
     assert result.exit_code == 0, result.output

@@ -105,19 +105,11 @@ def test_screenshot_shows_the_chart(page, tmp_path):
 @pytest.fixture(scope="module")
 def wcep_week(tmp_path_factory, shared_data, tone_model):
     """A dense real week: Wikipedia Current Events, 2022-W10, with the 12 weeks before."""
-    import gzip
-    import json
-
+    from conftest import wcep_items
     from tracker import pipeline
 
     tmp = tmp_path_factory.mktemp("wcep-week")
-    src = tmp / "wcep.jsonl"
-    with gzip.open(shared_data / "wcep" / "wcep_2002_2024.jsonl.gz", "rt",
-                   encoding="utf-8") as fh, open(src, "w", encoding="utf-8") as out:
-        for line in fh:
-            r = json.loads(line)
-            if "2021-12-13" <= r["published"] < "2022-03-14":
-                out.write(line)
+    src = wcep_items(tmp / "wcep.jsonl", "2021-12-13", "2022-03-14")
     pipeline.run([src], db=tmp / "w.db", out=tmp / "out", model=tone_model)
     return tmp / "out" / "report-2022-W10.html", tmp / "w.db"
 
