@@ -20,9 +20,10 @@ import typer
 
 from tracker.errors import TrackerError, invalid_choice
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Track how countries speak to and about each other, week by week.")
-export_app = typer.Typer(no_args_is_help=True, help="Export statements or the index.")
+export_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
+                         help="Export statements or the index.")
 app.add_typer(export_app, name="export")
 
 #: Set by the global options (-q / -v) for the commands that talk.
