@@ -142,6 +142,7 @@ def test_a_file_that_is_not_a_tracker_database_is_left_untouched(tmp_path, kind,
     if before is not None:
         assert sha(db) == before
     assert not Path(f"{db}-wal").exists() and not Path(f"{db}-shm").exists()
+    assert not Path(f"{db}.lock").exists()
 
 
 def test_a_database_whose_first_run_failed_is_taken_up_again(tmp_path, seed_path, tone_model):

@@ -73,6 +73,7 @@ def one_writer(db: str | Path):
         yield
         return
     lock_path = Path(f"{db}.lock")
+    made = not lock_path.exists()
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         fh = open(lock_path, "a+")
@@ -88,8 +89,24 @@ def one_writer(db: str | Path):
             fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
+        except TrackerError:
+            if made and (not Path(db).exists() or _refused(db)):
+                lock_path.unlink(missing_ok=True)  # leave nothing beside a file we refused
+            raise
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _refused(db: str | Path) -> bool:
+    """Whether ``db`` is a file the store refuses (not the tracker's): nothing of ours belongs
+    beside it."""
+    from tracker.store import _check_foreign
+
+    try:
+        _check_foreign(Path(db))
+    except TrackerError:
+        return True
+    return False
 
 
 def open_store(db: str | Path, readonly: bool = False):
