@@ -14,28 +14,22 @@ def _temporary(path: Path) -> Path:
 
 def write_atomic(path: str | os.PathLike, data: bytes) -> None:
     """Write ``data`` to ``path`` (see the module)."""
-    path = Path(path)
-    tmp = _temporary(path)
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    with open_atomic(path, "wb") as fh:
+        fh.write(data)
 
 
 @contextlib.contextmanager
 def open_atomic(path: str | os.PathLike, mode: str = "w", **kwargs):
-    """A file object for ``path`` that takes its place only when the block ends normally."""
+    """A file object for ``path`` that takes its place, flushed to disk, only when the block
+    ends normally."""
     path = Path(path)
     tmp = _temporary(path)
     fh = open(tmp, mode, **kwargs)
     try:
         with fh:
             yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, path)
     finally:
         if tmp.exists():

@@ -58,11 +58,12 @@ def _progress():
     if OUTPUT["quiet"] or not sys.stderr.isatty():
         yield None
         return
+    from rich.console import Console
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                                TimeElapsedColumn)
 
     bar = Progress(TextColumn("{task.description:<8}"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn(), transient=True, console=_stderr_console())
+                   TimeElapsedColumn(), transient=True, console=Console(stderr=True))
     tasks: dict[str, int] = {}
 
     def update(stage: str, done: int, total: int | None) -> None:
@@ -72,12 +73,6 @@ def _progress():
 
     with bar:
         yield update
-
-
-def _stderr_console():
-    from rich.console import Console
-
-    return Console(stderr=True)
 
 
 def say(line: str) -> None:
@@ -140,14 +135,12 @@ def _open_out(path: Optional[Path]):
     if path is None or str(path) == "-":
         yield sys.stdout
         return
-    try:
-        handle = open_atomic(path, "w", encoding="utf-8", newline="")
-        fh = handle.__enter__()
-    except OSError as exc:
-        raise TrackerError(
-            f"--output {path}: cannot write ({exc.strerror}); check the path.") from exc
     with contextlib.ExitStack() as stack:
-        stack.push(handle)
+        try:
+            fh = stack.enter_context(open_atomic(path, "w", encoding="utf-8", newline=""))
+        except OSError as exc:
+            raise TrackerError(
+                f"--output {path}: cannot write ({exc.strerror}); check the path.") from exc
         yield fh
 
 

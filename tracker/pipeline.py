@@ -169,11 +169,10 @@ def extract(store, extractor=None, workers: int | None = None,
 
     extractor = extractor or Extractor()
     version = extractor.version
-    if workers is None:
-        workers = default_workers() if store.n_articles_to_extract(version) >= PARALLEL_FROM \
-            else 1
-    n_articles = n_statements = 0
     total = store.n_articles_to_extract(version)
+    if workers is None:
+        workers = default_workers() if total >= PARALLEL_FROM else 1
+    n_articles = n_statements = 0
     # Articles stream from the store in batches; results are stored as they come back.
     todo = store.articles_to_extract(version)
     for article_id, result in extractor.analyse_many(todo, workers=workers):
@@ -293,8 +292,10 @@ def write_reports(store, out_dir: str | Path, weeks: Sequence[str] | None = None
 
 
 def _file_hash(path: Path) -> str | None:
+    from tracker.tone.encoder import sha256_file
+
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return sha256_file(path)
     except OSError:
         return None
 

@@ -109,9 +109,9 @@ def build(reader, out: Path) -> None:
 
 def decisions(logits: np.ndarray, temperature: float, threshold: float):
     """Labels (0 none, 1 hostile, 2 neutral, 3 cooperative) and tones, as the reader decides."""
-    z = logits / temperature
-    p = np.exp(z - z.max(1, keepdims=True))
-    p /= p.sum(1, keepdims=True)
+    from tracker.tone.model import softmax
+
+    p = softmax(logits / temperature)
     stance = p[:, 1:] / np.maximum(p[:, 1:].sum(1, keepdims=True), 1e-12)
     labels = np.where(p[:, 0] < threshold, 1 + stance.argmax(1), 0)
     return labels, stance[:, 2] - stance[:, 0]

@@ -141,31 +141,37 @@ def fingerprints(idx: pd.DataFrame, st: pd.DataFrame, articles_df, directed_df, 
     """Per week, a hash of everything its report shows: the undirected index and alerts of
     every week up to it (the chart, the changes), and the week's own statements, articles and
     directed values."""
+    import collections
     import hashlib
+    import json
 
     from tracker import __version__
 
-    def rows(frame, column, week):
+    def by_week(frame, column) -> collections.defaultdict:
+        """Each week's rows of ``frame`` as CSV (columns sorted), grouped in one pass; a week
+        without rows gives the header alone (no frame: nothing)."""
         if frame is None or not len(frame):
-            return ""
-        part = frame[frame[column].astype(str) == week]
-        return part.sort_index(axis=1).to_csv(index=False, float_format="%.6g")
+            return collections.defaultdict(str)
+        cols = sorted(frame.columns)
+        header = frame.iloc[0:0][cols].to_csv(index=False)
+        return collections.defaultdict(lambda: header, {
+            str(k): g[cols].to_csv(index=False, float_format="%.6g")
+            for k, g in frame.groupby(frame[column].astype(str), sort=False)})
 
     art = None
     if articles_df is not None and len(articles_df):
         art = articles_df.assign(week=period_label(pd.to_datetime(articles_df["published"]),
                                                    "W")[0].astype(str))
-    import json
-
+    index_rows, alert_rows = by_week(idx, "period"), by_week(alerts, "period")
+    own_rows = [by_week(st, "week"), by_week(art, "week"), by_week(directed_df, "period")]
     chain = hashlib.sha256(json.dumps([__version__, settings], sort_keys=True,
                                       default=str).encode())
     out = {}
     for week in weeks:  # in week order: the chain carries the history
-        chain.update(rows(idx, "period", week).encode())
-        chain.update(rows(alerts, "period", week).encode())
+        chain.update(index_rows[week].encode())
+        chain.update(alert_rows[week].encode())
         own = hashlib.sha256(chain.hexdigest().encode())
-        for text in (rows(st, "week", week), rows(art, "week", week),
-                     rows(directed_df, "period", week)):
-            own.update(text.encode())
+        for rows in own_rows:
+            own.update(rows[week].encode())
         out[week] = own.hexdigest()
     return out

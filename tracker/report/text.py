@@ -46,7 +46,7 @@ def _md_url(url: str) -> str:
     return "".join(f"%{ord(c):02X}" if c in "()<> |[]" else c for c in url)
 
 
-# -- data selection ------------------------------------------------------------------------------
+# -- numbers and words -------------------------------------------------------------------------
 def _fmt(value: float, signed: bool = False) -> str:
     if value is None or not np.isfinite(value):
         return "—"

@@ -75,11 +75,6 @@ def _statements_with_keys(statements_df: pd.DataFrame) -> pd.DataFrame:
     return st
 
 
-def _previous_week(start: pd.Timestamp) -> str:
-    labels, _ = period_label([start - pd.Timedelta(days=7)], "W")
-    return str(labels[0])
-
-
 def _week_summary(idx: pd.DataFrame, week: str, min_statements: int = MIN_STATEMENTS) -> dict:
     """This week's pairs against their recent baseline: the mean of the pair's index over the
     :data:`BASELINE_WEEKS` weeks before with statements. Pairs with fewer than
