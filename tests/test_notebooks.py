@@ -16,6 +16,7 @@ SHOWS = {
     "02_weekly_report.ipynb": ["statements", "2025-W11", "# "],
     "03_compare_pairs.ipynb": ["n_statements"],
     "04_one_pair_in_depth.ipynb": ["2022-W08", "sentence", "weight"],
+    "05_events_beside_text.ipynb": ["2018-W22", "pair-weeks in both", "in the events"],
 }
 
 

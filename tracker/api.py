@@ -40,29 +40,33 @@ class Tracker:
     def __repr__(self) -> str:
         return f"Tracker({str(self.db)!r})"
 
-    def statements(self):
-        """Every scored statement: its article, date, dyad, tone, label, sentence and spans."""
+    def statements(self, basis: str = "text"):
+        """Every scored statement: its article, date, dyad, tone, label, sentence and spans.
+        ``basis="events"`` gives the imported coded events in the same shape (negative ids,
+        the event's description as sentence), ``"both"`` both."""
         from tracker.pipeline import statements_export
 
         with self._store() as store:
-            return statements_export(store)
+            return statements_export(store, basis)
 
-    def index(self, period: str = "W", directed: bool = False):
+    def index(self, period: str = "W", directed: bool = False, basis: str = "text"):
         """The relationship index per pair (or ``source -> target``) and period, with its band
-        (``lower``, ``upper``) and the number of statements behind it."""
+        (``lower``, ``upper``) and the number of statements behind it; built from the text's
+        statements (``basis="text"``), the imported coded events (``"events"``) or both."""
         from tracker.pipeline import build_index
 
         with self._store() as store:
-            return build_index(store, period, directed).results_.reset_index(drop=True)
+            return build_index(store, period, directed, basis=basis).results_.reset_index(
+                drop=True)
 
     def evidence(self, pair: str | Sequence[str], period: str | None = None,
-                 grain: str = "W", directed: bool = False):
+                 grain: str = "W", directed: bool = False, basis: str = "text"):
         """The statements behind a pair's index values, strongest weight first: their
         sentences, tones, URLs and titles, and the weight each has in its period's value.
 
         ``pair`` is ``"IRN-USA"`` (or a tuple; ``source -> target`` when ``directed``);
         ``period`` a label such as ``"2025-W11"`` (default: every period of the pair);
-        ``grain`` the index's period (W, M, Q, Y).
+        ``grain`` the index's period (W, M, Q, Y); ``basis`` as in :meth:`index`.
         """
         from tracker.compare import parse_pair
         from tracker.pipeline import build_index
@@ -70,8 +74,10 @@ class Tracker:
         a, b = parse_pair(pair) if isinstance(pair, str) else tuple(pair)
         if isinstance(pair, str) and directed:
             a, b = (s.strip().upper() for s in pair.replace("\u2013", "-").split("-")[:2])
+        from tracker.pipeline import statements_for
+
         with self._store() as store:
-            frame = store.statements_frame()
+            frame = statements_for(store, basis)
             est = build_index(store, grain, directed, frame=frame)
         keys = ("source", "target") if directed else ("country_a", "country_b")
         w = est.weights_

@@ -214,9 +214,33 @@ def _seeds() -> Path:
     return seeds
 
 
+SOURCES = typer.Option(None, "--sources", help="A sources.toml listing feeds, pages and GDELT "
+                                                "files to fetch, with politeness settings.")
+
+
+def _sources(path: Optional[Path]):
+    if path is None:
+        return None
+    from tracker.fetch.sources import load_sources
+
+    return load_sources(path)
+
+
+def _say_run(summary) -> None:
+    fetch = summary.fetch
+    for problem in summary.failed:
+        typer.echo(f"error: {problem}", err=True)
+    if fetch is not None:
+        for problem in fetch.failed:
+            typer.echo(f"warning: {problem}", err=True)
+    for line in summary.lines():
+        say(line)
+
+
 @app.command()
 @friendly
-def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default: seeds/)."),
+def run(paths: list[str] = typer.Argument(None, help="Files, folders or http(s) URLs of feeds "
+                                                     "and pages (default: seeds/)."),
         db: Path = DB,
         out: Path = typer.Option("out", "--out", help="Folder for the weekly reports."),
         date: Optional[str] = typer.Option(None, "--date",
@@ -227,19 +251,23 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
                                   help="Who decides the statements: 'rules' (the rule extractor "
                                        "and the tone model), 'fast' (the learned reader) or a "
                                        "reader model folder."),
-        engine: Optional[str] = ENGINE) -> None:
-    """Ingest, extract, score, index and write the weekly reports (no work done twice)."""
+        engine: Optional[str] = ENGINE,
+        sources: Optional[Path] = SOURCES,
+        refresh: bool = typer.Option(False, "--refresh",
+                                     help="Ask again for pages already fetched (a conditional "
+                                          "GET: unchanged pages cost no download).")) -> None:
+    """Fetch, ingest, extract, score, index and write the weekly reports (no work done
+    twice)."""
     from tracker.pipeline import make_extractor
     from tracker.pipeline import run as run_pipeline
 
+    listed = _sources(sources)
     extractor = make_extractor(actors or (), model=model, engine=_engine(engine))
     with _progress() as progress:
-        summary = run_pipeline(paths or [_seeds()], db=db, out=out, date=date,
-                               extractor=extractor, progress=progress)
-    for problem in summary.failed:
-        typer.echo(f"error: {problem}", err=True)
-    for line in summary.lines():
-        say(line)
+        summary = run_pipeline(paths or ([] if listed else [_seeds()]), db=db, out=out,
+                               date=date, extractor=extractor, progress=progress,
+                               sources=listed, refresh=refresh)
+    _say_run(summary)
     for path in summary.reports:
         if path.suffix == ".html" or OUTPUT["verbose"]:
             say(f"  {path}")
@@ -247,6 +275,68 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
         typer.echo(f"{len(summary.failed)} files refused, every other file stored; fix them "
                    "and rerun (nothing is done twice).", err=True)
         raise typer.Exit(2)
+
+
+@app.command()
+@friendly
+def weekly(sources: Optional[Path] = SOURCES,
+           paths: list[str] = typer.Argument(None, help="Files, folders or URLs to read as "
+                                                        "well."),
+           week: str = typer.Option("last", "--week", help="ISO week such as 2024-W05, or "
+                                                           "'last' (the last complete week)."),
+           db: Path = DB,
+           out: Path = typer.Option("out", "--out", help="Folder for the reports."),
+           model: str = typer.Option("rules", "--model", help="'rules', 'fast' or a reader "
+                                                              "folder."),
+           engine: Optional[str] = ENGINE) -> None:
+    """The weekly job: fetch the sources, process what is new and write one week's report.
+
+    Exit status (for cron and systemd): 0 the report is written; 3 it is written but some
+    sources failed (listed on stderr); 4 the week has no statements (nothing written);
+    2 an error stopped the job (nothing lost: rerun)."""
+    from tracker.pipeline import make_extractor
+    from tracker.pipeline import weekly as weekly_job
+
+    listed = _sources(sources)
+    if listed is None and not paths:
+        raise TrackerError("nothing to fetch or read: pass --sources sources.toml (or files, "
+                           "folders or URLs).")
+    extractor = make_extractor((), model=model, engine=_engine(engine))
+    with _progress() as progress:
+        summary, label, files = weekly_job(listed, paths or [], week, db, out, extractor,
+                                           progress=progress)
+    _say_run(summary)
+    for path in files:
+        if path.suffix == ".html" or OUTPUT["verbose"]:
+            say(f"  {path}")
+    if not files:
+        typer.echo(f"week {label}: no statements, no report written.", err=True)
+        raise typer.Exit(4)
+    broken = [f for f in (summary.fetch.failed if summary.fetch else [])] + summary.failed
+    if broken:
+        typer.echo(f"week {label}: report written; {len(broken)} sources or pages failed "
+                   "(above).", err=True)
+        raise typer.Exit(3)
+
+
+@app.command()
+@friendly
+def events(files: list[Path] = typer.Argument(..., help="GDELT 2.0 export, ICEWS or PLOVER "
+                                                        "files (.gz and .zip too)."),
+           fmt: Optional[str] = typer.Option(None, "--format",
+                                             help="gdelt, icews or plover (default: told by "
+                                                  "the content)."),
+           db: Path = DB) -> None:
+    """Import coded events as statements (tone = Goldstein weight / 10), kept apart from the
+    text's: build an index from them with `tracker export index --from events` (or both)."""
+    from tracker.pipeline import import_events
+
+    for f, added, known in import_events(db, files, fmt):
+        skipped = sum(f.skipped.values())
+        say(f"{f.path}: {f.format}, {f.rows:,} rows: {f.rows_used:,} gave {len(f.events):,} "
+            f"events ({added:,} new, {known:,} already stored), {skipped:,} skipped")
+        for why, n in f.skipped.most_common():
+            say(f"  {n:>7,}  {why}")
 
 
 @app.command()
@@ -270,9 +360,13 @@ def prepare(model: str = typer.Option("fast", "--model", help="'fast' or a reade
                f"{record['thresholds']['tone_diff_p99']} against torch-fp32)")
 
 
+FROM = typer.Option("text", "--from", help="Build from: text (statements read in articles), "
+                                           "events (imported coded events) or both.")
+
+
 @export_app.command("statements")
 @friendly
-def export_statements(db: Path = DB,
+def export_statements(db: Path = DB, basis: str = FROM,
                       fmt: str = typer.Option("jsonl", "--format",
                                               help="jsonl, csv or parquet."),
                       output: Optional[Path] = typer.Option(None, "--output", "-o",
@@ -282,12 +376,12 @@ def export_statements(db: Path = DB,
     from tracker.pipeline import open_store, statements_export
 
     with open_store(_existing_db(db), readonly=True) as store:
-        _write_frame(statements_export(store), fmt, output, FORMATS)
+        _write_frame(statements_export(store, basis), fmt, output, FORMATS)
 
 
 @export_app.command("index")
 @friendly
-def export_index(db: Path = DB,
+def export_index(db: Path = DB, basis: str = FROM,
                  period: str = typer.Option("W", "--period", help="W, M, Q or Y."),
                  directed: bool = typer.Option(False, "--directed/--undirected",
                                                help="source -> target instead of pairs."),
@@ -300,7 +394,7 @@ def export_index(db: Path = DB,
     if fmt not in FORMATS:
         raise invalid_choice("--format", fmt, FORMATS)
     with open_store(_existing_db(db), readonly=True) as store:
-        _write_frame(index_export(store, period, directed), fmt, output, FORMATS)
+        _write_frame(index_export(store, period, directed, basis), fmt, output, FORMATS)
 
 
 @app.command()

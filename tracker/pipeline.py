@@ -39,10 +39,11 @@ class RunSummary:
     failed: list[str] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    fetch: object = None  # the FetchReport when URLs or sources were fetched
 
     def lines(self) -> list[str]:
         s = self.seconds
-        return [
+        return (self.fetch.lines() if self.fetch is not None else []) + [
             f"ingest:  {self.articles_added} new articles, {self.articles_known} already stored"
             + (f", {len(self.failed)} files refused (see above)" if self.failed else "")
             + (f", {len(self.skipped)} skipped as not articles ("
@@ -232,17 +233,45 @@ def score(store, model=None, batch_size: int = 64, chunk: int = 2048,
     return scored, cached
 
 
-def build_index(store, period: str = "W", directed: bool = False, frame=None, **params):
+#: What an index is built from: the statements read in text, coded events, or both.
+BASES = ("text", "events", "both")
+
+
+def statements_for(store, basis: str = "text"):
+    """The statements DataFrame of ``basis``: text statements, coded events (as statements,
+    negative ids) or both together."""
+    from tracker.errors import invalid_choice
+
+    if basis not in BASES:
+        raise invalid_choice("--from", basis, BASES)
+    if basis == "text":
+        return store.statements_frame()
+    events = store.events_frame()
+    if events.empty:
+        raise TrackerError(f"--db {store.path}: holds no coded events; import them with "
+                           "`tracker events FILE --format gdelt|icews|plover`.")
+    if basis == "events":
+        return events
+    import pandas as pd
+
+    text = store.statements_frame()
+    return pd.concat([text, events[[c for c in text.columns if c in events.columns]]],
+                     ignore_index=True) if not text.empty else events
+
+
+def build_index(store, period: str = "W", directed: bool = False, frame=None,
+                basis: str = "text", **params):
     """Fit a :class:`~tracker.index.RelationshipIndex` on the stored statements.
 
-    ``frame`` is the statements DataFrame if the caller already read it from ``store``.
+    ``frame`` is the statements DataFrame if the caller already read it from ``store``;
+    ``basis`` what to read otherwise (:data:`BASES`).
     Returns the fitted estimator; its ``results_`` is the Index DataFrame.
     """
     from tracker.index import RelationshipIndex
     from tracker.periods import check_period
 
     check_period(period)
-    frame = store.statements_frame() if frame is None else frame
+    frame = statements_for(store, basis) if frame is None else frame
     if frame.empty:
         raise TrackerError(f"--db {store.path}: no scored statements yet; run `tracker run "
                            "PATH` first.")
@@ -339,10 +368,32 @@ def make_extractor(actors: Sequence[str | Path] = (), include_nonstate: bool = F
     return ReaderStage(Reader.load(model, engine=engine), rules)
 
 
+def fetch(store, sources, fetcher=None, refresh: bool = False, progress=None):
+    """Fetch ``sources`` (a :class:`~tracker.fetch.sources.Sources`) into the store and read
+    the new pages into articles; return the :class:`~tracker.fetch.collect.FetchReport`."""
+    from tracker.fetch.collect import collect
+
+    return collect(store, sources, fetcher=fetcher, refresh=refresh, progress=progress)
+
+
+def split_inputs(paths: Sequence[str | Path]) -> tuple[list[str | Path], list[str]]:
+    """Command-line inputs as ``(paths, urls)``."""
+    from tracker.fetch.sources import is_url
+
+    urls = [str(p) for p in paths if is_url(str(p))]
+    return [p for p in paths if not is_url(str(p))], urls
+
+
 def run(paths: Sequence[str | Path], db: str | Path = DEFAULT_DB,
         out: str | Path = DEFAULT_OUT, date: str | None = None, model=None,
-        extractor=None, progress=None) -> RunSummary:
-    """Ingest ``paths``, extract, score, index and report.
+        extractor=None, progress=None, sources=None, fetcher=None, refresh: bool = False,
+        weeks: Sequence[str] | None = None) -> RunSummary:
+    """Fetch, ingest ``paths``, extract, score, index and report.
+
+    ``paths`` are files, folders and http(s) URLs (a feed or a page each); ``sources`` a
+    :class:`~tracker.fetch.sources.Sources` to fetch as well; ``fetcher`` the
+    :class:`~tracker.fetch.http.Fetcher` to use (made from the sources' settings otherwise).
+    ``weeks``: write only these weeks' reports.
 
     ``progress``, if given, is called as ``progress(stage, done, total)`` while the long stages
     run (``total`` None where unknown); the command line draws a bar from it.
@@ -353,15 +404,24 @@ def run(paths: Sequence[str | Path], db: str | Path = DEFAULT_DB,
     >>> print("\\n".join(summary.lines()))  # doctest: +SKIP
     """
     summary = RunSummary()
-    paths = list(paths)
-    if not paths:
-        raise TrackerError("no input given; pass the files or folders to read.")
+    paths, urls = split_inputs(list(paths))
+    if urls:
+        from tracker.fetch.sources import Sources, from_urls
+
+        extra = from_urls(urls, sources.settings if sources else None)
+        sources = Sources(extra.settings, (sources.sources if sources else []) + extra.sources)
+    if not paths and not sources:
+        raise TrackerError("no input given; pass the files, folders or URLs to read.")
     _check_writable(Path(out))
     with one_writer(db), open_store(db) as store:
+        if sources:
+            summary.fetch = fetch(store, sources, fetcher, refresh, progress)
+            summary.articles_added += summary.fetch.articles_added
         t = time.perf_counter()
-        summary.articles_added, summary.articles_known = ingest(store, paths, date,
-                                                                summary.failed, summary.skipped)
-        if summary.failed and not summary.articles_added + summary.articles_known:
+        added, summary.articles_known = ingest(store, paths, date, summary.failed,
+                                               summary.skipped) if paths else (0, 0)
+        summary.articles_added += added
+        if paths and summary.failed and not added + summary.articles_known:
             more = len(summary.failed) - 1
             raise TrackerError(summary.failed[0] + (f" ({more} more files refused too)"
                                                     if more else ""))
@@ -383,7 +443,8 @@ def run(paths: Sequence[str | Path], db: str | Path = DEFAULT_DB,
         summary.seconds["score"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        summary.reports, summary.reports_kept = write_reports(store, out)
+        if weeks is None or weeks:
+            summary.reports, summary.reports_kept = write_reports(store, out, weeks=weeks)
         summary.seconds["report"] = time.perf_counter() - t
     return summary
 
@@ -394,18 +455,18 @@ EXPORT_STATEMENT_COLUMNS = ("statement_id", "article_id", "external_id", "url", 
                             "sentence_start", "sentence_end", "source_spans", "target_spans")
 
 
-def statements_export(store):
+def statements_export(store, basis: str = "text"):
     """The rows of ``tracker export statements`` (a DataFrame)."""
-    frame = store.statements_frame()
+    frame = statements_for(store, basis)
     frame = frame.assign(published=frame["published"].dt.strftime("%Y-%m-%d"),
                          source_spans=frame["source_spans"].map(json.loads),
                          target_spans=frame["target_spans"].map(json.loads))
     return frame[list(EXPORT_STATEMENT_COLUMNS)]
 
 
-def index_export(store, period: str = "W", directed: bool = False):
+def index_export(store, period: str = "W", directed: bool = False, basis: str = "text"):
     """The rows of ``tracker export index`` (a DataFrame)."""
-    frame = build_index(store, period, directed).results_.copy()
+    frame = build_index(store, period, directed, basis=basis).results_.copy()
     frame["period_start"] = frame["period_start"].dt.strftime("%Y-%m-%d")
     keys = ["source", "target"] if directed else ["country_a", "country_b"]
     cols = ["period", *keys, "index", "lower", "upper", "n_statements", "period_start"]
@@ -446,3 +507,65 @@ def compare_pairs(store, pairs: Sequence[str], period: str = "W", out: str | Pat
     from tracker.report import save_chart
 
     return table, save_chart(display, out)
+
+
+def import_events(db: str | Path, paths: Sequence[str | Path], fmt: str | None = None
+                  ) -> list[tuple[object, int, int]]:
+    """Import coded event files (GDELT, ICEWS, PLOVER) into the store, each file in one
+    transaction; return ``(EventFile, added, already_stored)`` per file. Every row of a file
+    is either an event or counted as skipped with its reason (``EventFile.skipped``)."""
+    from tracker.events import FORMATS, read_events
+
+    if fmt is not None and fmt not in FORMATS:
+        from tracker.errors import invalid_choice
+
+        raise invalid_choice("--format", fmt, FORMATS)
+    if not paths:
+        raise TrackerError("no event file given; pass GDELT, ICEWS or PLOVER files.")
+    files = [read_events(p, fmt) for p in paths]  # every file checked before any is stored
+    out = []
+    with one_writer(db), open_store(db) as store:
+        for f in files:
+            check_interrupted()
+            added, known = store.add_events(f.events)
+            out.append((f, added, known))
+    return out
+
+
+def last_complete_week(today=None) -> str:
+    """The ISO week before the one ``today`` (default: today, UTC) falls in: ``2024-W05``."""
+    import datetime as dt
+
+    today = today or dt.datetime.now(dt.timezone.utc).date()
+    year, week, _ = (today - dt.timedelta(days=7)).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def weekly(sources=None, paths: Sequence[str | Path] = (), week: str = "last",
+           db: str | Path = DEFAULT_DB, out: str | Path = DEFAULT_OUT, extractor=None,
+           fetcher=None, progress=None, today=None) -> tuple[RunSummary, str, list[Path]]:
+    """The weekly job: fetch ``sources`` (and read ``paths``), process what is new, and
+    write the report of ``week`` (``"last"``: the last complete ISO week).
+
+    Returns ``(summary, week, files)``; ``files`` is empty when the week has no statements.
+    """
+    week = last_complete_week(today) if week in (None, "", "last") else _check_week(week)
+    summary = run(list(paths), db=db, out=out, extractor=extractor, sources=sources,
+                  fetcher=fetcher, progress=progress, weeks=[])
+    with open_store(db, readonly=True) as store:
+        frame = store.statements_frame()
+        weeks = set(frame["published"].dt.strftime("%G-W%V")) if not frame.empty else set()
+        if week not in weeks:
+            return summary, week, []
+        files, _ = write_reports(store, out, weeks=[week])
+    return summary, week, [f for f in files if f.name.startswith(f"report-{week}")]
+
+
+def _check_week(week: str) -> str:
+    import re
+
+    m = re.fullmatch(r"(\d{4})-W(\d{2})", week.strip())
+    if not m or not 1 <= int(m.group(2)) <= 53:
+        raise TrackerError(f"--week {week!r} is invalid; write an ISO week such as 2024-W05, "
+                           "or last.")
+    return week.strip()

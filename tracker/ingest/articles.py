@@ -155,3 +155,20 @@ def _speaker(raw: Raw) -> str | None:
         raise bad_input(raw.path, raw.line, f"speaker {raw.speaker!r} is not a known ISO3 code",
                         "write the speaking state's ISO 3166-1 alpha-3 code, e.g. USA")
     return code
+
+
+def page_article(page, url: str, feed_date: str | None = None) -> Article:
+    """An article from a fetched page (:class:`tracker.fetch.page.Page`), cleaned and dated
+    like a file's: the page's own date, else its feed item's, else one in its text.
+
+    Raises
+    ------
+    TrackerError
+        ``URL: no publication date ...`` or ``URL: no article text left after cleaning``.
+    """
+    published, field_name = ((page.published, "page date") if page.published else
+                             (feed_date, "feed item date") if feed_date else (None, "published"))
+    raw = Raw(text=page.text, path=url, line=None, external_id=url, url=url,
+              title=page.title, outlet=page.outlet, published=published,
+              published_field=field_name)
+    return _make_article(raw, None)

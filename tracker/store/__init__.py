@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tracker.errors import TrackerError
+from tracker.store.events import EventTables
+from tracker.store.pages import PageTables
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -76,9 +78,38 @@ CREATE TABLE IF NOT EXISTS tone_cache (
     key TEXT PRIMARY KEY,           -- sha256 of (model, text, spans)
     tone REAL NOT NULL, label TEXT NOT NULL, confidence REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS events (  -- coded event data (GDELT, ICEWS, PLOVER): not text
+    id INTEGER PRIMARY KEY,
+    dataset TEXT NOT NULL, event_id TEXT NOT NULL,
+    published TEXT NOT NULL,        -- YYYY-MM-DD
+    source TEXT NOT NULL, target TEXT NOT NULL,
+    code TEXT NOT NULL,             -- CAMEO code or PLOVER event class
+    goldstein REAL NOT NULL, tone REAL NOT NULL, quad_class INTEGER,
+    description TEXT NOT NULL, url TEXT,
+    origin TEXT NOT NULL,           -- file:line
+    imported_at TEXT NOT NULL,
+    UNIQUE (dataset, event_id)
+);
+CREATE INDEX IF NOT EXISTS events_published ON events (published);
+CREATE TABLE IF NOT EXISTS pages (  -- fetched feeds and pages, raw, by canonical URL
+    url TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,             -- "page" or "feed"
+    final_url TEXT, status INTEGER, content_type TEXT, charset TEXT,
+    etag TEXT, last_modified TEXT,
+    body BLOB,                      -- zlib-compressed bytes as served (decompressed transfer)
+    body_hash TEXT,                 -- sha256 of those bytes
+    fetched_at TEXT NOT NULL,       -- when the body was last downloaded
+    checked_at TEXT NOT NULL,       -- when the URL was last asked for (304s included)
+    stamp TEXT,                     -- the feed entry's updated/published when it was fetched
+    via TEXT,                       -- the source (feed URL, sources.toml name, command line)
+    article_id TEXT,                -- the article it gave, if any
+    outcome TEXT,                   -- "article", "not English (fr)", "no text", an error ...
+    reader TEXT                     -- the page reader's version that made article_id/outcome
+);
 """
 
-TABLES = {"meta", "articles", "extractions", "statements", "scores", "tone_cache"}
+TABLES = {"meta", "articles", "extractions", "statements", "scores", "tone_cache", "events",
+          "pages"}
 
 #: How long a write waits for another process's write to finish before giving up.
 BUSY_SECONDS = 120.0
@@ -128,7 +159,7 @@ STATEMENT_COLUMNS = ("statement_id", "article_id", "published", "source", "targe
                      "label", "confidence", "sentence", "rule", "url", "title", "external_id")
 
 
-class Store:
+class Store(EventTables, PageTables):
     """The tracker's SQLite database.
 
     Parameters
@@ -429,7 +460,8 @@ class Store:
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables."""
         return {t: self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-                for t in ("articles", "statements", "scores", "extractions")}
+                for t in ("articles", "statements", "scores", "extractions", "events",
+                          "pages")}
 
 
 def _relative(spans: str, c0: int, c1: int) -> tuple[tuple[int, int], ...]:
