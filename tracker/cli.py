@@ -192,17 +192,31 @@ def _json_safe(rec: dict) -> dict:
 
 
 ENGINE = typer.Option(None, "--engine",
-                      help="What runs the reader's network: auto (default: the fastest engine "
-                           "that passed the agreement check on this machine), onnx (int8), "
-                           "onnx-fp32, torch or torch-fp32; also TRACKER_ENGINE.")
+                      help="What runs the network: auto (default: the fastest engine that "
+                           "passed the agreement check on this machine), onnx (int8), "
+                           "onnx-fp32, torch or torch-fp32 (also TRACKER_ENGINE); or ray: "
+                           "extract and score on a Ray cluster (pip install 'tracker[ray]').")
+ADDRESS = typer.Option(None, "--address",
+                       help="With --engine ray: the cluster to join (auto: the one running on "
+                            "this machine; ray://host:10001: a remote one); default: start a "
+                            "local one.")
 
 
 def _engine(name: Optional[str]) -> Optional[str]:
     from tracker.reader.engine import ENGINES
 
-    if name is not None and name not in ENGINES:
-        raise invalid_choice("--engine", name, ENGINES)
-    return name
+    if name is not None and name not in ENGINES + ("ray",):
+        raise invalid_choice("--engine", name, ENGINES + ("ray",))
+    return None if name == "ray" else name
+
+
+def _ray(engine: Optional[str], address: Optional[str]) -> Optional[dict]:
+    if engine != "ray":
+        if address:
+            raise TrackerError("--address is for --engine ray; add --engine ray or leave "
+                               "--address out.")
+        return None
+    return {"address": address}
 
 
 def _seeds() -> Path:
@@ -252,6 +266,7 @@ def run(paths: list[str] = typer.Argument(None, help="Files, folders or http(s) 
                                        "and the tone model), 'fast' (the learned reader) or a "
                                        "reader model folder."),
         engine: Optional[str] = ENGINE,
+        address: Optional[str] = ADDRESS,
         sources: Optional[Path] = SOURCES,
         refresh: bool = typer.Option(False, "--refresh",
                                      help="Ask again for pages already fetched (a conditional "
@@ -262,11 +277,12 @@ def run(paths: list[str] = typer.Argument(None, help="Files, folders or http(s) 
     from tracker.pipeline import run as run_pipeline
 
     listed = _sources(sources)
+    on_ray = _ray(engine, address)
     extractor = make_extractor(actors or (), model=model, engine=_engine(engine))
     with _progress() as progress:
         summary = run_pipeline(paths or ([] if listed else [_seeds()]), db=db, out=out,
                                date=date, extractor=extractor, progress=progress,
-                               sources=listed, refresh=refresh)
+                               sources=listed, refresh=refresh, ray=on_ray)
     _say_run(summary)
     for path in summary.reports:
         if path.suffix == ".html" or OUTPUT["verbose"]:
@@ -288,7 +304,8 @@ def weekly(sources: Optional[Path] = SOURCES,
            out: Path = typer.Option("out", "--out", help="Folder for the reports."),
            model: str = typer.Option("rules", "--model", help="'rules', 'fast' or a reader "
                                                               "folder."),
-           engine: Optional[str] = ENGINE) -> None:
+           engine: Optional[str] = ENGINE,
+           address: Optional[str] = ADDRESS) -> None:
     """The weekly job: fetch the sources, process what is new and write one week's report.
 
     Exit status (for cron and systemd): 0 the report is written; 3 it is written but some
@@ -301,10 +318,11 @@ def weekly(sources: Optional[Path] = SOURCES,
     if listed is None and not paths:
         raise TrackerError("nothing to fetch or read: pass --sources sources.toml (or files, "
                            "folders or URLs).")
+    on_ray = _ray(engine, address)
     extractor = make_extractor((), model=model, engine=_engine(engine))
     with _progress() as progress:
         summary, label, files = weekly_job(listed, paths or [], week, db, out, extractor,
-                                           progress=progress)
+                                           progress=progress, ray=on_ray)
     _say_run(summary)
     for path in files:
         if path.suffix == ".html" or OUTPUT["verbose"]:

@@ -387,13 +387,15 @@ def split_inputs(paths: Sequence[str | Path]) -> tuple[list[str | Path], list[st
 def run(paths: Sequence[str | Path], db: str | Path = DEFAULT_DB,
         out: str | Path = DEFAULT_OUT, date: str | None = None, model=None,
         extractor=None, progress=None, sources=None, fetcher=None, refresh: bool = False,
-        weeks: Sequence[str] | None = None) -> RunSummary:
+        weeks: Sequence[str] | None = None, ray: dict | None = None) -> RunSummary:
     """Fetch, ingest ``paths``, extract, score, index and report.
 
     ``paths`` are files, folders and http(s) URLs (a feed or a page each); ``sources`` a
     :class:`~tracker.fetch.sources.Sources` to fetch as well; ``fetcher`` the
     :class:`~tracker.fetch.http.Fetcher` to use (made from the sources' settings otherwise).
-    ``weeks``: write only these weeks' reports.
+    ``weeks``: write only these weeks' reports. ``ray``: extract and score on Ray
+    (:func:`tracker.cluster.extract_and_score`; its keyword arguments, such as ``address``
+    and ``workers``) instead of in this process.
 
     ``progress``, if given, is called as ``progress(stage, done, total)`` while the long stages
     run (``total`` None where unknown); the command line draws a bar from it.
@@ -428,10 +430,23 @@ def run(paths: Sequence[str | Path], db: str | Path = DEFAULT_DB,
         summary.seconds["ingest"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        summary.articles_extracted, summary.statements_added = extract(store, extractor,
-                                                                       progress=progress)
+        if ray is not None:
+            from tracker.cluster import extract_and_score
+
+            if extractor is None:
+                from tracker.extract import Extractor
+
+                extractor = Extractor()
+            done = extract_and_score(store, extractor, model, progress=progress, **ray)
+            summary.articles_extracted, summary.statements_added = done.articles, done.statements
+            plural = "s" if done.workers > 1 else ""
+            summary.engine = (f"Ray ({done.workers} scoring actor{plural}"
+                              + (f", {done.gpus:g} GPUs" if done.gpus else "") + ")")
+        else:
+            summary.articles_extracted, summary.statements_added = extract(store, extractor,
+                                                                           progress=progress)
+            summary.engine = getattr(extractor, "engine_used", None)
         summary.seconds["extract"] = time.perf_counter() - t
-        summary.engine = getattr(extractor, "engine_used", None)
 
         t = time.perf_counter()
         if getattr(extractor, "reads_pairs", False):
@@ -543,7 +558,8 @@ def last_complete_week(today=None) -> str:
 
 def weekly(sources=None, paths: Sequence[str | Path] = (), week: str = "last",
            db: str | Path = DEFAULT_DB, out: str | Path = DEFAULT_OUT, extractor=None,
-           fetcher=None, progress=None, today=None) -> tuple[RunSummary, str, list[Path]]:
+           fetcher=None, progress=None, today=None, ray: dict | None = None
+           ) -> tuple[RunSummary, str, list[Path]]:
     """The weekly job: fetch ``sources`` (and read ``paths``), process what is new, and
     write the report of ``week`` (``"last"``: the last complete ISO week).
 
@@ -551,7 +567,7 @@ def weekly(sources=None, paths: Sequence[str | Path] = (), week: str = "last",
     """
     week = last_complete_week(today) if week in (None, "", "last") else _check_week(week)
     summary = run(list(paths), db=db, out=out, extractor=extractor, sources=sources,
-                  fetcher=fetcher, progress=progress, weeks=[])
+                  fetcher=fetcher, progress=progress, weeks=[], ray=ray)
     with open_store(db, readonly=True) as store:
         frame = store.statements_frame()
         weeks = set(frame["published"].dt.strftime("%G-W%V")) if not frame.empty else set()

@@ -304,30 +304,54 @@ class Store(EventTables, PageTables):
                         model: str | None = None) -> None:
         """Store one article's statements and mark it extracted, in one transaction; with
         ``tones`` (one per statement) and ``model``, their scores too."""
-        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         with self.db:
-            self.db.execute("DELETE FROM statements WHERE article_id=? AND extractor=? AND id "
-                            "NOT IN (SELECT statement_id FROM scores)", (article_id, extractor))
+            self._save_one(article_id, extractor, statements, n_sentences,
+                           n_sentences_with_country, tones, model)
+
+    def save_extractions(self, extractor: str, model: str,
+                         items: Sequence[tuple], cache: Sequence[tuple] = ()) -> int:
+        """Store many articles' statements with their tones in one transaction (a shard of a
+        distributed run): ``items`` are ``(article_id, statements, n_sentences,
+        n_sentences_with_country, tones)``; ``cache`` ``(key, tone, label, confidence)`` rows of
+        the tone cache. An article already extracted by ``extractor`` is left as it is, so
+        taking a shard twice changes nothing. Returns the articles stored."""
+        done = 0
+        with self.db:
+            for article_id, statements, n_sent, n_country, tones in items:
+                if self.db.execute("SELECT 1 FROM extractions WHERE article_id = ? AND "
+                                   "extractor = ?", (article_id, extractor)).fetchone():
+                    continue
+                self._save_one(article_id, extractor, statements, n_sent, n_country, tones,
+                               model)
+                done += 1
+            self.db.executemany("INSERT OR REPLACE INTO tone_cache VALUES (?,?,?,?)", cache)
+        return done
+
+    def _save_one(self, article_id, extractor, statements, n_sentences,
+                  n_sentences_with_country, tones, model) -> None:
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        self.db.execute("DELETE FROM statements WHERE article_id=? AND extractor=? AND id "
+                        "NOT IN (SELECT statement_id FROM scores)", (article_id, extractor))
+        self.db.executemany(
+            "INSERT OR IGNORE INTO statements (article_id, extractor, sentence_index, "
+            "sentence_start, sentence_end, sentence, source, target, source_spans, "
+            "target_spans, clause_start, clause_end, rule, source_text, target_text) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(article_id, extractor, s.sentence_index, s.sentence_start, s.sentence_end,
+              s.sentence, s.source, s.target, json.dumps(s.source_spans),
+              json.dumps(s.target_spans), s.clause_start, s.clause_end, s.rule,
+              s.source_text, s.target_text) for s in statements])
+        if tones:
+            ids = {(i, src, tgt): sid for sid, i, src, tgt in self.db.execute(
+                "SELECT id, sentence_index, source, target FROM statements WHERE "
+                "article_id=? AND extractor=?", (article_id, extractor))}
             self.db.executemany(
-                "INSERT OR IGNORE INTO statements (article_id, extractor, sentence_index, "
-                "sentence_start, sentence_end, sentence, source, target, source_spans, "
-                "target_spans, clause_start, clause_end, rule, source_text, target_text) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(article_id, extractor, s.sentence_index, s.sentence_start, s.sentence_end,
-                  s.sentence, s.source, s.target, json.dumps(s.source_spans),
-                  json.dumps(s.target_spans), s.clause_start, s.clause_end, s.rule,
-                  s.source_text, s.target_text) for s in statements])
-            if tones:
-                ids = {(i, src, tgt): sid for sid, i, src, tgt in self.db.execute(
-                    "SELECT id, sentence_index, source, target FROM statements WHERE "
-                    "article_id=? AND extractor=?", (article_id, extractor))}
-                self.db.executemany(
-                    "INSERT OR REPLACE INTO scores VALUES (?,?,?,?,?)",
-                    [(ids[(s.sentence_index, s.source, s.target)], model, t, lab, c)
-                     for s, (t, lab, c) in zip(statements, tones, strict=True)])
-            self.db.execute("INSERT OR REPLACE INTO extractions VALUES (?,?,?,?,?,?)",
-                            (article_id, extractor, len(statements), now, n_sentences,
-                             n_sentences_with_country))
+                "INSERT OR REPLACE INTO scores VALUES (?,?,?,?,?)",
+                [(ids[(s.sentence_index, s.source, s.target)], model, t, lab, c)
+                 for s, (t, lab, c) in zip(statements, tones, strict=True)])
+        self.db.execute("INSERT OR REPLACE INTO extractions VALUES (?,?,?,?,?,?)",
+                        (article_id, extractor, len(statements), now, n_sentences,
+                         n_sentences_with_country))
 
     def statements_to_score(self, extractor: str, model: str, batch: int | None = None
                             ) -> Iterator[list[dict]] | list[dict]:
