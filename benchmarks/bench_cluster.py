@@ -108,18 +108,20 @@ def main() -> None:
         for engine, workers in [("local", 0), ("ray", 1)]:
             r = measure(small, engine, workers)
             print(f"| {r['engine'] or 'local'} | {r['work_s']:.1f} | {r['total_s']:.1f} |")
-        per_actor = got[("ray", 1)]["statements"] / got[("ray", 1)]["work_s"]
-        print("\n# Projection (not measured): statements/s for N nodes of 16 cores, CPU only\n")
-        print(f"From the rate of one scoring actor here ({per_actor:.1f} statements/s with one "
-              "core for the rules beside it), taking one actor per 2 cores and no loss to "
-              "coordination; real clusters lose some to scheduling and to the driver taking "
-              "the shards in.\n")
-        print("| nodes | actors | statements/s | statements/week at full use |")
-        print("|---|---|---|---|")
+        one_actor = got[("ray", 1)]
+        per_actor = one_actor["statements"] / one_actor["work_s"]
+        articles = one_actor["articles"] / one_actor["work_s"]
+        print("\n# Projection (not measured): N nodes of 16 cores, CPU only\n")
+        print(f"From the rate of one scoring actor here ({per_actor:.1f} statements/s, "
+              f"{articles:.1f} articles/s of this mix, with one core for the rules beside it), "
+              "taking one actor per 2 cores and no loss to coordination; real clusters lose "
+              "some to scheduling and to the driver taking the shards in.\n")
+        print("| nodes | actors | statements/s | articles/s | articles/day |")
+        print("|---|---|---|---|---|")
         for nodes in (1, 4, 16, 64):
             actors = nodes * 8
-            rate = per_actor * actors
-            print(f"| {nodes} | {actors} | {rate:,.0f} | {rate * 7 * 86400:,.0f} |")
+            print(f"| {nodes} | {actors} | {per_actor * actors:,.0f} | "
+                  f"{articles * actors:,.0f} | {articles * actors * 86400:,.0f} |")
         if args.gpu:
             r = measure(big, "ray", 1)
             print(f"\nGPU run: {r['engine']}: {r['statements'] / r['work_s']:.1f} "

@@ -188,3 +188,34 @@ def test_engine_ray_on_the_command_line(tmp_path, shared_data):
     assert bad.exit_code == 2 and "--address is for --engine ray" in bad.output
     wrong = runner.invoke(app, ["run", "x.jsonl", "--engine", "spark"])
     assert wrong.exit_code == 2 and "ray" in wrong.output
+
+
+def test_files_are_read_on_ray_each_whole_or_refused(cluster, tmp_path, shared_data):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    lines = (shared_data / "voa" / "voa_stories.jsonl").read_text(encoding="utf-8").splitlines()
+    (folder / "a.jsonl").write_text("\n".join(lines[:10]) + "\n", encoding="utf-8")
+    pq.write_table(pa.Table.from_pylist([json.loads(x) for x in lines[10:20]]),
+                   folder / "b.parquet")
+    (folder / "bad.jsonl").write_text(lines[20] + "\n{not json\n", encoding="utf-8")
+    (folder / "README.md").write_text("About these files.")
+    runs = {}
+    for name, ray_args in (("local", None), ("ray", {"workers": 1})):
+        failed, skipped = [], []
+        db = tmp_path / f"{name}.db"
+        with Store(db) as store:
+            if ray_args is None:
+                got = pipeline.ingest(store, [folder], None, failed, skipped)
+            else:
+                from tracker.cluster import ingest
+
+                got = ingest(store, [folder], None, failed, skipped, **ray_args)
+            ids = sorted(r[0] for r in store.db.execute("SELECT id FROM articles"))
+        runs[name] = (got, failed, [p.name for p in skipped], ids)
+    assert runs["ray"] == runs["local"]
+    (added, known), failed, skipped, ids = runs["ray"]
+    assert added == len(ids) == 20 and len(failed) == 1 and "bad.jsonl:2" in failed[0]
+    assert skipped == ["README.md"]

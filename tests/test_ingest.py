@@ -493,3 +493,24 @@ def test_a_speaker_field_must_be_a_state(tmp_path):
     with pytest.raises(TrackerError, match=r"s.jsonl:2: speaker 'XYZ' is not a known ISO3"):
         list(read_articles(src))
     assert next(iter(read_articles(src))).speaker == "USA"
+
+
+def test_parquet_shards_are_read_like_jsonl(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [{"id": "a", "text": "France and Germany signed a treaty on Monday.",
+             "published": "2024-02-05", "speaker": None},
+            {"id": "b", "text": "We thank our partners.", "published": "2024-02-06",
+             "speaker": "IRL"}]
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "shard-0.parquet")
+    jsonl = tmp_path / "same.jsonl"
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    got = list(read_articles([tmp_path / "shard-0.parquet"]))
+    want = list(read_articles([jsonl]))
+    assert [(a.id, a.external_id, a.published, a.speaker) for a in got] == [
+        (a.id, a.external_id, a.published, a.speaker) for a in want]
+    assert got[1].origin.endswith("shard-0.parquet:2")
+    (tmp_path / "bad.parquet").write_text("not parquet")
+    with pytest.raises(TrackerError, match=r"bad\.parquet: not a readable Parquet file"):
+        list(read_articles([tmp_path / "bad.parquet"]))

@@ -1,6 +1,7 @@
 """Extract and score on Ray: the local engine's stages spread over a Ray cluster.
 
-Takes the store's articles not yet extracted and gives what ``pipeline.extract`` and
+Takes input files (read and cleaned in Ray tasks, then stored as ``pipeline.ingest`` does)
+and the store's articles not yet extracted, and gives what ``pipeline.extract`` and
 ``pipeline.score`` give (statements with their tones, stored), computed on Ray: the rules run
 in CPU tasks (Ray Data ``map_batches``), the network (the tone model, or the learned reader)
 in a pool of actors that load it once each (one GPU per actor when the cluster has GPUs, CPUs
@@ -134,6 +135,22 @@ def plan_for(extractor, model=None) -> tuple[Plan, object]:
 
 
 # -- the workers ------------------------------------------------------------------------------
+def _read_batch(batch: dict, date) -> dict:
+    """A CPU task: input files read, cleaned and dated (each file whole, or its error)."""
+    from tracker.ingest import read_articles
+
+    out = {"path": [], "articles": [], "error": []}
+    for path in batch["path"]:
+        try:
+            articles, error = [asdict(a) for a in read_articles([Path(path)], date=date)], ""
+        except TrackerError as exc:
+            articles, error = [], str(exc)
+        out["path"].append(path)
+        out["articles"].append(json.dumps(articles))
+        out["error"].append(error)
+    return out
+
+
 def _extract_batch(batch: dict, rules, kind: str) -> dict:
     """A CPU task: the rules over a batch of articles. Gives per article the statements (the
     rules') or the candidate pairs (the reader's), each with the text the network reads."""
@@ -263,6 +280,41 @@ class RayReport:
     workers: int = 0
     gpus: float = 0.0
     seconds: float = 0.0
+
+
+def ingest(store, paths, date: str | None = None, failed: list[str] | None = None,
+           skipped: list | None = None, address: str | None = None,
+           workers: int | None = None) -> tuple[int, int]:
+    """``pipeline.ingest`` with the files read and cleaned in Ray tasks (on the nodes, which
+    must see the paths: a shared file system on a cluster). Each file is stored whole or not
+    at all, as it comes back; a bad file goes to ``failed`` (or raises without it)."""
+    from tracker.ingest import Article, read_articles
+    from tracker.ingest.readers import collect_files
+
+    read_articles([], date=date)  # a bad --date fails before any file is read
+    files = collect_files(list(paths), skipped=skipped)
+    if not files:
+        return 0, 0
+    ray = _ray()
+    connect(address, cpus=workers and workers + 1)
+    import ray.data
+
+    ds = ray.data.from_items([{"path": str(f)} for f in files],
+                             override_num_blocks=min(len(files), 200))
+    ds = ds.map_batches(_read_batch, fn_kwargs={"date": date}, batch_size=1, num_cpus=1,
+                        memory=RULES_MEMORY)
+    added = known = 0
+    for batch in ds.iter_batches(batch_size=1, batch_format="numpy"):
+        check_interrupted()
+        path, articles, error = (str(batch[k][0]) for k in ("path", "articles", "error"))
+        if error:
+            if failed is None:
+                raise TrackerError(error)
+            failed.append(error)
+            continue
+        a, k = store.add_articles([Article(**d) for d in json.loads(articles)], atomic=True)
+        added, known = added + a, known + k
+    return added, known
 
 
 def extract_and_score(store, extractor, model=None, address: str | None = None,

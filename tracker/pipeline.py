@@ -420,8 +420,16 @@ def run(paths: Sequence[str | Path], db: str | Path = DEFAULT_DB,
             summary.fetch = fetch(store, sources, fetcher, refresh, progress)
             summary.articles_added += summary.fetch.articles_added
         t = time.perf_counter()
-        added, summary.articles_known = ingest(store, paths, date, summary.failed,
-                                               summary.skipped) if paths else (0, 0)
+        if not paths:
+            added, summary.articles_known = 0, 0
+        elif ray is not None:
+            from tracker.cluster import ingest as ingest_on_ray
+
+            added, summary.articles_known = ingest_on_ray(store, paths, date, summary.failed,
+                                                          summary.skipped, **ray)
+        else:
+            added, summary.articles_known = ingest(store, paths, date, summary.failed,
+                                                   summary.skipped)
         summary.articles_added += added
         if paths and summary.failed and not added + summary.articles_known:
             more = len(summary.failed) - 1

@@ -108,8 +108,8 @@ def collect(store, sources: Sources, fetcher=None, refresh: bool = False,
                 _first_level(store, s, fetched, report, pages, fetcher)
         todo = []
         for url, (via, stamp, day) in pages.items():
-            old = store.page(url)
-            if old is not None and old["body"] is not None and not refresh and (
+            old = store.page_state(url)
+            if old is not None and old["has_body"] and not refresh and (
                     stamp is None or old["stamp"] == stamp):
                 report.known += 1
                 continue
@@ -146,8 +146,8 @@ def _fetch_all(store, fetcher, todo, kind: str, report: FetchReport,
     requests = []
     for url, data in todo:
         payload[url] = data
-        old = store.page(canonical_url(url))
-        if old is not None and old["body"] is not None:
+        old = store.page_state(canonical_url(url))
+        if old is not None and old["has_body"]:
             requests.append((url, old["etag"], old["last_modified"]))
         else:
             requests.append((url, None, None))
@@ -192,8 +192,7 @@ def _first_level(store, source: Source, fetched, report, pages, fetcher) -> None
     if source.kind == "page" or (source.kind == "auto" and not looks_like_feed(
             body, content_type)):
         if source.kind == "auto":
-            store.db.execute("UPDATE pages SET kind = 'page' WHERE url = ?", (key,))
-            store.db.commit()
+            store.set_page_kind(key, "page")
         return
     report.feeds += 1
     items = read_feed(body, fetched.final_url or source.url)
@@ -219,7 +218,7 @@ def _gdelt_file(store, source: Source, body, report, pages, fetcher) -> None:
         listed = sorted(listed)[-opts.get("files", 1):]
         # GDELT's files never change once published: one already stored is not asked again.
         files = [(u, store.page(canonical_url(u))["body"]) for u in listed
-                 if (store.page(canonical_url(u)) or {}).get("body") is not None]
+                 if (store.page_state(canonical_url(u)) or {}).get("has_body")]
         todo = [(u, (source.name, None)) for u in listed if u not in dict(files)]
         files += [(f.url, f.body) for _, f in _fetch_all(store, fetcher, todo, "data", report,
                                                          GDELT_MAX_BYTES)]
@@ -280,11 +279,10 @@ def read_pages(store, report: FetchReport | None = None,
             report.unread[why] += 1
             store.set_page_article(url, PAGE_READER, why)
             continue
-        other = store.db.execute("SELECT url FROM pages WHERE article_id = ? AND url != ?",
-                                 (article.id, url)).fetchone()
+        other = store.page_giving(article.id, url)
         if other:
             report.duplicates += 1
-            store.set_page_article(url, PAGE_READER, f"same text as {other[0]}", article)
+            store.set_page_article(url, PAGE_READER, f"same text as {other}", article)
             continue
         if store.set_page_article(url, PAGE_READER, "article", article):
             added += 1

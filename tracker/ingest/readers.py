@@ -1,8 +1,9 @@
 """Readers: files and folders -> raw records (text and metadata as found, before cleaning).
 
 One reader per file type: ``.txt`` and ``.md`` (with simple front matter), ``.html``/``.htm``
-(see :mod:`tracker.ingest.html`), ``.jsonl`` and ``.csv`` (a ``text`` column and optional
-metadata columns, with common synonyms).
+(see :mod:`tracker.ingest.html`), ``.jsonl``, ``.json``, ``.csv`` and ``.parquet`` (a ``text``
+column and optional metadata columns, with common synonyms; Parquet row numbers stand for
+lines in messages).
 """
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from pathlib import Path
 from tracker.errors import TrackerError, bad_input
 from tracker.ingest.html import html_to_text
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".json", ".csv", ".gz")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".json", ".csv", ".parquet",
+                      ".gz")
 #: Files in an input folder that are about the data, not articles: skipped with a note.
 NOT_ARTICLES = re.compile(r"(?i)^(readme|source|license|licence|changelog|contributing|notice)"
                           r"(\.[a-z]+)?$")
@@ -97,6 +99,8 @@ def read_file(path: Path) -> Iterator[Raw]:
         yield from _read_json(path)
     elif suffix == ".csv":
         yield from _read_csv(path)
+    elif suffix == ".parquet":
+        yield from _read_parquet(path)
     elif suffix in (".html", ".htm"):
         yield _read_html(path)
     else:
@@ -254,6 +258,29 @@ def _read_csv(path: Path) -> Iterator[Raw]:
         if not any(v.strip() for v in values):
             continue
         yield _raw_from_row(dict(zip(header, values)), path, start)
+
+
+def _read_parquet(path: Path) -> Iterator[Raw]:
+    """A Parquet file (or shard): one article per row, read a batch of rows at a time."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.ParquetFile(path)
+        names = [n.strip().lower() for n in table.schema_arrow.names]
+    except (pa.ArrowException, OSError) as err:
+        raise bad_input(path, None, f"not a readable Parquet file ({err})",
+                        "check the file, or export the articles as JSONL") from None
+    if not any(name in names for name in _COLUMNS["text"]):
+        raise bad_input(path, None, f"no text column in {names}",
+                        "name the article text column 'text' (or 'body'/'content')")
+    row = 0
+    for batch in table.iter_batches(batch_size=1000):
+        for values in batch.to_pylist():
+            row += 1
+            values = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                      for k, v in values.items()}
+            yield _raw_from_row(values, path, row)
 
 
 def _read_plain(path: Path, markdown: bool) -> Raw:

@@ -25,6 +25,15 @@ class PageTables:
         rec["body"] = zlib.decompress(rec["body"]) if rec["body"] is not None else None
         return rec
 
+    def page_state(self, url: str) -> dict | None:
+        """What a fetch needs to know of a stored URL, without its body: ``has_body``,
+        ``stamp``, ``etag``, ``last_modified``; None if never fetched."""
+        row = self.db.execute("SELECT body IS NOT NULL, stamp, etag, last_modified FROM pages "
+                              "WHERE url = ?", (url,)).fetchone()
+        if row is None:
+            return None
+        return dict(zip(("has_body", "stamp", "etag", "last_modified"), row))
+
     def save_page(self, url: str, kind: str, fetched, via: str | None = None,
                   stamp: str | None = None) -> bool:
         """Record a fetch of ``url`` (canonical) from a :class:`~tracker.fetch.http.Fetched`:
@@ -69,6 +78,18 @@ class PageTables:
                                 (now, stamp, url) if fetched.ok else (now, stamp,
                                                                       fetched.error, url))
         return False
+
+    def set_page_kind(self, url: str, kind: str) -> None:
+        """Record what a URL turned out to be (``"page"`` or ``"feed"``)."""
+        with self.db:
+            self.db.execute("UPDATE pages SET kind = ? WHERE url = ?", (kind, url))
+
+    def page_giving(self, article_id: str, other_than: str) -> str | None:
+        """Another stored page (URL) that gives ``article_id``, if any."""
+        row = self.db.execute("SELECT url FROM pages WHERE article_id = ? AND url != ? "
+                              "ORDER BY fetched_at, url LIMIT 1",
+                              (article_id, other_than)).fetchone()
+        return row[0] if row else None
 
     def pages_to_read(self, reader: str) -> list[str]:
         """URLs of stored page bodies not yet read by page reader ``reader`` (new or changed
