@@ -20,6 +20,7 @@ Department texts as realistic pages, gzipped, with RSS and Atom feeds), served o
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import subprocess
 import sys
@@ -134,7 +135,7 @@ def main() -> None:
             lines = [x for x in done.stdout.splitlines() if x.startswith(("fetch", "pages",
                                                                           "extract"))]
             print(f"- {label} ({week}): {seconds:.1f} s, exit {done.returncode}; "
-                  + "; ".join(x.rsplit(" (", 1)[0].strip() for x in lines))
+                  + "; ".join(re.sub(r" \(\d+\.\ds\)$", "", x).strip() for x in lines))
 
 
 if __name__ == "__main__":

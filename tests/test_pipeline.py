@@ -217,3 +217,18 @@ def test_un_speeches_through_run_read_like_extract_with_their_speaker(tmp_path, 
     assert sum(ran.values()) > 40 and ran == extracted
     # Every speech speaks: "we" is its state.
     assert {k[0] for k in ran} == {r["path"] for r in rows}
+
+
+def test_the_weekly_job_takes_the_last_complete_iso_week():
+    import datetime as dt
+
+    from tracker.errors import TrackerError
+    from tracker.pipeline import _check_week, last_complete_week
+
+    assert last_complete_week(dt.date(2024, 2, 7)) == "2024-W05"   # a Wednesday of W06
+    assert last_complete_week(dt.date(2024, 2, 5)) == "2024-W05"   # the Monday after it
+    assert last_complete_week(dt.date(2024, 1, 3)) == "2023-W52"   # across the year
+    assert last_complete_week(dt.date(2021, 1, 6)) == "2020-W53"   # a 53-week year
+    assert _check_week(" 2024-W05 ") == "2024-W05"
+    with pytest.raises(TrackerError, match="--week '2024-5' is invalid"):
+        _check_week("2024-5")
