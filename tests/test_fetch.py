@@ -264,3 +264,16 @@ def test_bad_sources_file_is_one_line(tmp_path):
                                       str(tmp_path / "x.db")])
     assert result.exit_code == 2 and "is not an http(s) URL" in result.output
     assert not (tmp_path / "x.db").exists()
+
+
+def test_run_fails_when_nothing_could_be_fetched(tmp_path):
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = CliRunner().invoke(app, ["run", f"http://127.0.0.1:{port}/feed.rss", "--db",
+                                      str(tmp_path / "t.db"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2, result.output
+    assert "connection refused (the host did not answer)" in result.output
+    assert "nothing could be fetched" in result.output

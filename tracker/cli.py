@@ -291,6 +291,12 @@ def run(paths: list[str] = typer.Argument(None, help="Files, folders or http(s) 
         typer.echo(f"{len(summary.failed)} files refused, every other file stored; fix them "
                    "and rerun (nothing is done twice).", err=True)
         raise typer.Exit(2)
+    fetch = summary.fetch
+    if fetch is not None and fetch.failed and not (fetch.downloaded or fetch.not_modified
+                                                   or fetch.known):
+        typer.echo("nothing could be fetched (above); check the addresses and the network, "
+                   "then rerun.", err=True)
+        raise typer.Exit(2)
 
 
 @app.command()

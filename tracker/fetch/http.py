@@ -477,7 +477,9 @@ class Fetcher:
         if got.status is not None and 400 <= got.status < 500 and got.status != 429:
             parser.allow_all = True
             return parser, None
-        why = f"HTTP {got.status}" if got.status is not None and got.status >= 400 else got.error
+        if got.status is None:  # no answer at all: the host is down, not its robots.txt
+            return None, f"{got.error} (the host did not answer); try later"
+        why = f"HTTP {got.status}" if got.status >= 400 else got.error
         return None, f"robots.txt unavailable ({why}); try later"
 
     def _get(self, url: str, etag: str | None, last_modified: str | None, max_bytes: int,
