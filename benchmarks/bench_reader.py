@@ -82,7 +82,8 @@ def real_candidates(n: int, seed: int = 0):
 
 
 def engine_table(n: int, repeat: int) -> dict:
-    from tracker.reader.engine import encode, engine_for, pair_tokenizer
+    from tracker.reader.engine import encode, pair_tokenizer
+    from tracker.reader.model import engine_for
     from tracker.reader.export import compare, prepare
     from tracker.reader.model import Reader
     from tracker.tone.encoder import resolve_encoder_dir

@@ -11,8 +11,8 @@ import pytest
 
 from tracker.errors import TrackerError
 from tracker.reader.engine import (ENGINES, OnnxEngine, TorchEngine, encode, engine_choice,
-                                   engine_for, onnx_folder, pair_tokenizer, read_check_set)
-from tracker.reader.model import Reader
+                                   onnx_folder, pair_tokenizer, read_check_set)
+from tracker.reader.model import Reader, engine_for
 from tracker.tone.encoder import resolve_encoder_dir
 
 

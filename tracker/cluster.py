@@ -235,10 +235,10 @@ class _Score:
                 "n_country": batch["n_country"], "statements": out}
 
     def _tone(self, flat: list[dict]) -> list[dict]:
-        from tracker.pipeline import tone_cache_key
         from tracker.tone import ToneInput
+        from tracker.tone.model import cache_key
 
-        keys = [tone_cache_key(self.plan.model_id, w["text"],
+        keys = [cache_key(self.plan.model_id, w["text"],
                                [tuple(x) for x in w["target_spans"]],
                                [tuple(x) for x in w["source_spans"]]) for w in flat]
         unique = {k: w for k, w in zip(keys, flat)}

@@ -190,8 +190,10 @@ def extract(store, extractor=None, workers: int | None = None,
 
 
 def tone_cache_key(model_id: str, text: str, target_spans, source_spans) -> str:
-    payload = json.dumps([model_id, text, list(target_spans), list(source_spans)])
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    """:func:`tracker.tone.model.cache_key` (imported when first used)."""
+    from tracker.tone.model import cache_key
+
+    return cache_key(model_id, text, target_spans, source_spans)
 
 
 def score(store, model=None, batch_size: int = 64, chunk: int = 2048,

@@ -193,28 +193,3 @@ def read_check_set(folder: Path) -> list[tuple]:
         out.append(((f, tuple(fs), tuple(ft)),
                     (s, [tuple(x) for x in ss], [tuple(x) for x in st])))
     return out
-
-
-def engine_for(reader, name: str | None = None, say=None):
-    """The engine that runs ``reader``: the one named (or ``$TRACKER_ENGINE``), or for ``auto``
-    the check's choice on this machine (building the ONNX files and checking them first, once,
-    when no check was made)."""
-    from tracker.tone.model import ADAPTER_FILE
-
-    choice = engine_choice(name)
-    adapter, network = reader.path / ADAPTER_FILE, reader.config["network"]
-    if choice in ("torch", "torch-fp32"):
-        return TorchEngine(adapter, network, reader.encoder, fp32=choice == "torch-fp32")
-    folder = onnx_folder(reader)
-    if not (folder / "check.json").is_file():
-        if choice == "auto" and not (Path(reader.path) / CHECK_SET).is_file():
-            return TorchEngine(adapter, network, reader.encoder)
-        from tracker.reader.export import prepare
-
-        prepare(reader, say=say)
-    if choice == "auto":
-        choice = json.loads((folder / "check.json").read_text(encoding="utf-8"))["default"]
-        if choice.startswith("torch"):
-            return TorchEngine(adapter, network, reader.encoder, fp32=choice == "torch-fp32")
-    return OnnxEngine(folder / ("model.int8.onnx" if choice == "onnx" else "model.fp32.onnx"),
-                      choice)

@@ -105,10 +105,9 @@ class Reader:
     @functools.cached_property
     def engine(self):
         """What runs the network (:mod:`tracker.reader.engine`; ``TRACKER_ENGINE``)."""
-        from tracker.reader.engine import engine_for
-
         check_encoder(self.config, self.encoder, self.path, "reader")
-        return engine_for(self, self.engine_name, say=lambda msg: print(msg, file=sys.stderr, flush=True))
+        return engine_for(self, self.engine_name,
+                          say=lambda msg: print(msg, file=sys.stderr, flush=True))
 
     def logits(self, inputs: Sequence[tuple]) -> np.ndarray:
         """Logits ``(n, 4)`` for the segments of :func:`inputs_of`."""
@@ -275,3 +274,32 @@ def _shift(c: Candidate, by: int) -> Candidate:
 
 def _words(text: str, spans, iso3: str, gaz) -> str:
     return text[spans[0][0]:spans[0][1]] if spans else gaz.country_name(iso3)
+
+
+def engine_for(reader, name: str | None = None, say=None):
+    """The engine that runs ``reader``: the one named (or ``$TRACKER_ENGINE``), or for ``auto``
+    the check's choice on this machine (building the ONNX files and checking them first, once,
+    when no check was made)."""
+    import json
+
+    from tracker.reader.engine import (CHECK_SET, OnnxEngine, TorchEngine, engine_choice,
+                                       onnx_folder)
+    from tracker.tone.model import ADAPTER_FILE
+
+    choice = engine_choice(name)
+    adapter, network = reader.path / ADAPTER_FILE, reader.config["network"]
+    if choice in ("torch", "torch-fp32"):
+        return TorchEngine(adapter, network, reader.encoder, fp32=choice == "torch-fp32")
+    folder = onnx_folder(reader)
+    if not (folder / "check.json").is_file():
+        if choice == "auto" and not (Path(reader.path) / CHECK_SET).is_file():
+            return TorchEngine(adapter, network, reader.encoder)
+        from tracker.reader.export import prepare
+
+        prepare(reader, say=say)
+    if choice == "auto":
+        choice = json.loads((folder / "check.json").read_text(encoding="utf-8"))["default"]
+        if choice.startswith("torch"):
+            return TorchEngine(adapter, network, reader.encoder, fp32=choice == "torch-fp32")
+    return OnnxEngine(folder / ("model.int8.onnx" if choice == "onnx" else "model.fp32.onnx"),
+                      choice)

@@ -94,6 +94,13 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(1, keepdims=True)
 
 
+def cache_key(model_id: str, text: str, target_spans, source_spans) -> str:
+    """The tone cache's key of one scored clause: the model, the text and the spans, so a
+    syndicated copy is scored once and a changed model scores again."""
+    payload = json.dumps([model_id, text, list(target_spans), list(source_spans)])
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
 def describe(tone: float, label: str, confidence: float | None) -> tuple[str, str] | None:
     """A tone in words that never contradict its number: ``("hostile 70%", "hostile")``, or
     ``("mixed: hostile 38%, cooperative 36%", "neutral")`` when the two likeliest labels are
