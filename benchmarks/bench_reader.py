@@ -2,7 +2,7 @@
 same run.
 
     python benchmarks/bench_reader.py [--candidates 5000] [--corpus] [--runs] [--repeat 3]
-    python benchmarks/bench_reader.py --memory 100000
+    python benchmarks/bench_reader.py --memory 100000     # 0: every text (>100,000 statements)
 
 1. Candidates per second through the reader's network on the candidates of real text (VOA
    stories, WCEP items and UN General Debate speeches of 2023, a third each), batched and
@@ -162,8 +162,35 @@ def whole_runs(repeat: int) -> dict:
     return out
 
 
+def _everything(path: Path) -> None:
+    """Every text of the train-allowed and unlabelled sets in one JSONL file, streamed: all
+    WCEP items, all UN General Debate speeches (with their speaker), the White House
+    statements, remarks and briefings, and the State Department press releases."""
+    import csv
+
+    from tracker.extract import Gazetteer
+
+    keep = ("id", "url", "title", "published", "outlet", "text")
+    with open(path, "w", encoding="utf-8") as out:
+        for name in (WCEP, DATA / "whitehouse" / "statements_2021_2026.jsonl.gz",
+                     DATA / "whitehouse" / "remarks_briefings_2021_2026.jsonl.gz",
+                     DATA / "state_dept" / "press_releases_2021_2022.jsonl.gz"):
+            with gzip.open(name, "rt", encoding="utf-8") as fh:
+                for line in fh:
+                    r = json.loads(line)
+                    out.write(json.dumps({f: r[f] for f in keep if r.get(f)}) + "\n")
+        with open(DATA / "ungd" / "index.csv", encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                if Gazetteer.default().is_country(r["iso3"]):
+                    out.write(json.dumps({
+                        "id": r["path"], "published": f"{r['year']}-09-20", "speaker": r["iso3"],
+                        "text": (DATA / "ungd" / r["path"]).read_text(encoding="utf-8-sig")})
+                        + "\n")
+
+
 def memory(n: int) -> dict:
-    """In this process: ingest, extract and score ``n`` WCEP items; peak RSS in MB."""
+    """In this process: ingest, extract and score ``n`` WCEP items (0: every text of
+    :func:`_everything`); peak RSS in MB."""
     from tracker import pipeline
     from tracker.tone import ToneInput, ToneModel
 
@@ -172,14 +199,17 @@ def memory(n: int) -> dict:
 
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "wcep.jsonl"
-        with gzip.open(WCEP, "rt", encoding="utf-8") as fh:
-            total = sum(1 for _ in fh)
-        with gzip.open(WCEP, "rt", encoding="utf-8") as fh, open(src, "w") as out:
-            for k, line in enumerate(fh):  # streamed: the items are never all in memory here
-                if k >= total - n:
-                    r = json.loads(line)
-                    out.write(json.dumps({f: r[f] for f in ("id", "url", "title", "published",
-                                                             "outlet", "text")}) + "\n")
+        if n == 0:
+            _everything(src)
+        else:
+            with gzip.open(WCEP, "rt", encoding="utf-8") as fh:
+                total = sum(1 for _ in fh)
+            with gzip.open(WCEP, "rt", encoding="utf-8") as fh, open(src, "w") as out:
+                for k, line in enumerate(fh):  # streamed: never all in memory here
+                    if k >= total - n:
+                        r = json.loads(line)
+                        out.write(json.dumps({f: r[f] for f in (
+                            "id", "url", "title", "published", "outlet", "text")}) + "\n")
         model = ToneModel.load()
         model.predict([ToneInput("Japan praised Australia.", ((14, 23),))])  # loaded
         loaded = peak_mb()
@@ -206,11 +236,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--corpus", action="store_true")
     parser.add_argument("--runs", action="store_true")
-    parser.add_argument("--memory", type=int, default=0)
+    parser.add_argument("--memory", type=int, default=None,
+                        help="WCEP items to ingest, extract and score in one process, with "
+                             "its peak memory; 0: every text of the train-allowed sets")
     parser.add_argument("--json", type=Path, help="Also write the figures here.")
     args = parser.parse_args()
     result = {"cores": len(os.sched_getaffinity(0))}
-    if args.memory:
+    if args.memory is not None:
         result["memory"] = memory(args.memory)
         print(json.dumps(result["memory"]))
     else:
