@@ -302,6 +302,26 @@ def run_net(net, items, batch_size: int, bf16: bool) -> np.ndarray:
     return run_batches(net, items, batch_size, bf16, collate, 3)
 
 
+#: At most this many query-key pairs of attention in a batch (batch size x padded length²):
+#: long clauses (a UN speech's sentences run to 512 tokens) go in smaller batches, so the
+#: memory stays flat; short ones still fill ``batch_size``.
+ATTENTION_BUDGET = 64 * 128 * 128
+
+
+def batches(order: list[int], lengths: list[int], batch_size: int):
+    """Consecutive slices of ``order`` (sorted by length, ascending) of at most ``batch_size``
+    items and at most :data:`ATTENTION_BUDGET` padded query-key pairs."""
+    batch: list[int] = []
+    for i in order:
+        n = len(batch) + 1
+        if batch and (n > batch_size or n * lengths[i] ** 2 > ATTENTION_BUDGET):
+            yield batch
+            batch = []
+        batch.append(i)
+    if batch:
+        yield batch
+
+
 def run_batches(net, items, batch_size: int, bf16: bool, collate_fn, n_out: int) -> np.ndarray:
     """Outputs ``(n, n_out)`` of ``net`` for encoded items (``collate_fn`` pads a batch of
     them), batched by sorted length, in input order. ``bf16``: bfloat16 autocast on a CPU,
@@ -310,8 +330,7 @@ def run_batches(net, items, batch_size: int, bf16: bool, collate_fn, n_out: int)
     order = sorted(range(len(items)), key=lambda i: len(items[i][0]))
     dev = next(net.parameters()).device
     with torch.inference_mode():
-        for b in range(0, len(order), batch_size):
-            sel = order[b:b + batch_size]
+        for sel in batches(order, [len(item[0]) for item in items], batch_size):
             batch = collate_fn([items[i] for i in sel], dev)
             with torch.autocast(dev.type, enabled=bf16, dtype=torch.float16
                                 if dev.type == "cuda" else torch.bfloat16):
