@@ -60,3 +60,4 @@ def plover_codes() -> dict[str, Code]:
     """Every PLOVER event class (``"AGREE"``, ...), with its weight derived from CAMEO."""
     return {row["event"]: Code(row["event"], float(row["goldstein"]), int(row["quad_class"]),
                                row["event"].capitalize()) for row in _read("plover.tsv")}
+

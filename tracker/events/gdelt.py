@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from tracker.events.codes import cameo_codes
-from tracker.events.countries import cameo_state, state_names
+from tracker.events.countries import cameo_state
 from tracker.events.inputs import Malformed, format_fix, open_lines, parse_date
-from tracker.events.records import Event, EventFile
+from tracker.events.records import EventFile, cameo_event
 
 #: The 61 columns of a GDELT 2.0 export, in order (GDELT 2.0 Event Codebook).
 COLUMNS = (
@@ -37,18 +37,6 @@ def actor_states(fields: list[str]) -> tuple[tuple[str | None, str | None], ...]
     """``((source, reason), (target, reason))`` of an export row (see ``cameo_state``)."""
     return (cameo_state(fields[COL["Actor1CountryCode"]], "source"),
             cameo_state(fields[COL["Actor2CountryCode"]], "target"))
-
-
-def describe(source: str, source_name: str, target: str, target_name: str, code: str,
-             description: str, goldstein: float, family: str = "CAMEO") -> str:
-    """One line of evidence:
-
-    ``EGYPT (EGY) -> LIBYA (LBY): Use conventional military force [CAMEO 190, Goldstein -10.0]``
-    """
-    names = state_names()
-    return (f"{source_name.strip() or names[source]} ({source}) -> "
-            f"{target_name.strip() or names[target]} ({target}): {description} "
-            f"[{family} {code}, Goldstein {goldstein:.1f}]")
 
 
 def read_gdelt(path: str | Path, looks: str | None = None) -> EventFile:
@@ -90,26 +78,8 @@ def _row(line: str, number: int, path, codes, seen: set[str], bad: Malformed):
     if published is None:
         bad.note(number, f"SQLDATE {fields[COL['SQLDATE']]!r} is not a date YYYYMMDD")
         return [], "bad date"
-    event_id = fields[COL["GLOBALEVENTID"]].strip()
-    if not event_id:
-        return [], "no event id"
-    (source, why_not_source), (target, why_not_target) = actor_states(fields)
-    if source is None or target is None:
-        return [], why_not_source or why_not_target
-    if source == target:
-        return [], "same state on both sides"
-    code = fields[COL["EventCode"]].strip()
-    if code not in codes:
-        return [], f"unknown CAMEO code {code}"
-    if event_id in seen:
-        return [], "duplicate event id"
-    seen.add(event_id)
-    entry = codes[code]
-    url = fields[COL["SOURCEURL"]].strip() or None
-    return [Event(
-        dataset="gdelt", event_id=event_id, published=published, source=source, target=target,
-        code=code, goldstein=entry.goldstein, tone=entry.goldstein / 10,
-        quad_class=entry.quad_class,
-        description=describe(source, fields[COL["Actor1Name"]], target, fields[COL["Actor2Name"]],
-                             code, entry.description, entry.goldstein),
-        url=url, origin=f"{path}:{number}")], None
+    return cameo_event("gdelt", fields[COL["GLOBALEVENTID"]], published, actor_states(fields),
+                       fields[COL["EventCode"]],
+                       (fields[COL["Actor1Name"]], fields[COL["Actor2Name"]]),
+                       fields[COL["SOURCEURL"]].strip() or None, f"{path}:{number}", codes,
+                       seen)

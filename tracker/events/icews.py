@@ -16,9 +16,8 @@ from pathlib import Path
 from tracker.errors import bad_input
 from tracker.events.codes import cameo_codes
 from tracker.events.countries import icews_state
-from tracker.events.gdelt import describe
 from tracker.events.inputs import Malformed, format_fix, open_lines, parse_date
-from tracker.events.records import Event, EventFile
+from tracker.events.records import EventFile, cameo_event
 
 #: The columns the reader needs; an ICEWS file has more.
 REQUIRED = ("Event ID", "Event Date", "Source Name", "Source Country", "CAMEO Code",
@@ -78,26 +77,8 @@ def _row(row: dict[str, str], number: int, path, codes, seen: set[str], bad: Mal
     if published is None:
         bad.note(number, f"Event Date {row['Event Date']!r} is not a date YYYY-MM-DD")
         return [], "bad date"
-    event_id = row["Event ID"].strip()
-    if not event_id:
-        return [], "no event id"
-    source, why_not_source = icews_state(row["Source Country"], "source")
-    target, why_not_target = icews_state(row["Target Country"], "target")
-    if source is None or target is None:
-        return [], why_not_source or why_not_target
-    if source == target:
-        return [], "same state on both sides"
-    code = row["CAMEO Code"].strip()
-    if code not in codes:
-        return [], f"unknown CAMEO code {code}"
-    if event_id in seen:
-        return [], "duplicate event id"
-    seen.add(event_id)
-    entry = codes[code]
-    return [Event(
-        dataset="icews", event_id=event_id, published=published, source=source, target=target,
-        code=code, goldstein=entry.goldstein, tone=entry.goldstein / 10,
-        quad_class=entry.quad_class,
-        description=describe(source, row["Source Name"], target, row["Target Name"], code,
-                             entry.description, entry.goldstein),
-        url=None, origin=f"{path}:{number}")], None
+    return cameo_event("icews", row["Event ID"], published,
+                       (icews_state(row["Source Country"], "source"),
+                        icews_state(row["Target Country"], "target")),
+                       row["CAMEO Code"], (row["Source Name"], row["Target Name"]), None,
+                       f"{path}:{number}", codes, seen)

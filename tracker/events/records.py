@@ -1,9 +1,13 @@
-"""The records the event readers give: :class:`Event`, :class:`EventFile`, :class:`GdeltLink`."""
+"""The records the event readers give (:class:`Event`, :class:`EventFile`, :class:`GdeltLink`),
+and :func:`cameo_event`, the one place a CAMEO-coded row becomes an event or a skip reason."""
 from __future__ import annotations
 
 import collections
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tracker.events.codes import Code
+from tracker.events.countries import state_names
 
 FORMATS = ("gdelt", "icews", "plover")
 
@@ -66,3 +70,46 @@ class GdeltLink:
     published: str
     countries: tuple[str, ...]
     themes: tuple[str, ...]
+
+
+def describe(source: str, source_name: str, target: str, target_name: str, code: str,
+             description: str, goldstein: float, family: str = "CAMEO") -> str:
+    """One line of evidence:
+
+    ``EGYPT (EGY) -> LIBYA (LBY): Use conventional military force [CAMEO 190, Goldstein -10.0]``
+    """
+    names = state_names()
+    return (f"{source_name.strip() or names[source]} ({source}) -> "
+            f"{target_name.strip() or names[target]} ({target}): {description} "
+            f"[{family} {code}, Goldstein {goldstein:.1f}]")
+
+
+def cameo_event(dataset: str, event_id: str, published: str, states, code: str,
+                names: tuple[str, str], url: str | None, origin: str, codes: dict[str, Code],
+                seen: set[str]):
+    """The event of one CAMEO-coded row (GDELT, ICEWS), or why the row gives none:
+    ``([Event], None)`` or ``([], reason)``. ``states`` is ``((source, why not),
+    (target, why not))`` as the country mappings give them; ``seen`` the event ids taken so far
+    (this one is added)."""
+    event_id = event_id.strip()
+    if not event_id:
+        return [], "no event id"
+    (source, why_not_source), (target, why_not_target) = states
+    if source is None or target is None:
+        return [], why_not_source or why_not_target
+    if source == target:
+        return [], "same state on both sides"
+    code = code.strip()
+    if code not in codes:
+        return [], f"unknown CAMEO code {code}"
+    if event_id in seen:
+        return [], "duplicate event id"
+    seen.add(event_id)
+    entry = codes[code]
+    return [Event(
+        dataset=dataset, event_id=event_id, published=published, source=source, target=target,
+        code=code, goldstein=entry.goldstein, tone=entry.goldstein / 10,
+        quad_class=entry.quad_class,
+        description=describe(source, names[0], target, names[1], code, entry.description,
+                             entry.goldstein),
+        url=url, origin=origin)], None
