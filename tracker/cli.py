@@ -336,7 +336,7 @@ def weekly(sources: Optional[Path] = SOURCES,
     if not files:
         typer.echo(f"week {label}: no statements, no report written.", err=True)
         raise typer.Exit(4)
-    broken = [f for f in (summary.fetch.failed if summary.fetch else [])] + summary.failed
+    broken = (summary.fetch.failed if summary.fetch else []) + summary.failed
     if broken:
         typer.echo(f"week {label}: report written; {len(broken)} sources or pages failed "
                    "(above).", err=True)

@@ -172,33 +172,24 @@ def _extract_batch(batch: dict, rules, kind: str) -> dict:
 
 
 def _tone_work(statement, text: str) -> dict:
+    from tracker.store import clause_relative
+
     c0, c1 = statement.clause_start, statement.clause_end
-    rel = [[a - c0, b - c0] for spans in (statement.target_spans,) for a, b in spans
-           if c0 <= a and b <= c1]
-    src = [[a - c0, b - c0] for a, b in statement.source_spans if c0 <= a and b <= c1]
-    return {"statement": asdict(statement), "text": text[c0:c1], "target_spans": rel,
-            "source_spans": src}
+    return {"statement": asdict(statement), "text": text[c0:c1],
+            "target_spans": clause_relative(statement.target_spans, c0, c1),
+            "source_spans": clause_relative(statement.source_spans, c0, c1)}
 
 
 def _reader_work(article_id, text, published, speaker, rules):
-    from tracker.reader.model import _words, article_pairs, inputs_of
+    from tracker.reader.model import article_pairs, inputs_of, reader_statement
 
     units, result, pairs = article_pairs(article_id, text, published, speaker, rules)
     inputs = inputs_of([(unit, c) for _, unit, c in pairs], rules.gaz)
-    work = []
-    for (sent, _, c), first_last in zip(pairs, inputs):
-        # spans relative to the article, as the statement keeps them
-        full = [c2 for s2, _, found in units if s2.index == sent.index for c2 in found
-                if (c2.source, c2.target) == (c.source, c.target)][0]
-        work.append({"input": list(first_last), "statement": {
-            "article_id": article_id, "sentence_index": sent.index,
-            "sentence_start": sent.start, "sentence_end": sent.end,
-            "sentence": text[sent.start:sent.end], "source": c.source, "target": c.target,
-            "source_spans": [list(x) for x in full.source_spans],
-            "target_spans": [list(x) for x in full.target_spans],
-            "clause_start": sent.start, "clause_end": sent.end, "rule": "reader",
-            "source_text": _words(text, full.source_spans, c.source, rules.gaz),
-            "target_text": _words(text, full.target_spans, c.target, rules.gaz)}})
+    # The same candidates in the same order, with article offsets (as statements keep them).
+    found = [(sent, c) for sent, _, candidates in units for c in candidates]
+    work = [{"input": list(pair_input),
+             "statement": asdict(reader_statement(article_id, text, sent, c, rules.gaz))}
+            for (sent, c), pair_input in zip(found, inputs, strict=True)]
     return result.n_sentences, result.n_sentences_with_country, work
 
 
@@ -325,8 +316,8 @@ def extract_and_score(store, extractor, model=None, address: str | None = None,
     Parameters
     ----------
     store : Store
-    extractor : Extractor or ReaderStage
-        What decides the statements (as for the local engine).
+    extractor : Extractor or ReaderStage, optional
+        What decides the statements (as for the local engine; default: the rules).
     model : ToneModel, optional
         The tone model for the rules' statements (default: the shipped one).
     address : str, optional
@@ -336,6 +327,10 @@ def extract_and_score(store, extractor, model=None, address: str | None = None,
         at least 1); extraction tasks take the other CPUs.
     """
     t = time.perf_counter()
+    if extractor is None:
+        from tracker.extract import Extractor
+
+        extractor = Extractor()
     plan, rules = plan_for(extractor, model)
     resources = connect(address, cpus=workers and workers + 1)
     gpus = float(resources.get("GPU", 0))

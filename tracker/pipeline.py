@@ -443,10 +443,6 @@ def run(paths: Sequence[str | Path], db: str | Path = DEFAULT_DB,
         if ray is not None:
             from tracker.cluster import extract_and_score
 
-            if extractor is None:
-                from tracker.extract import Extractor
-
-                extractor = Extractor()
             done = extract_and_score(store, extractor, model, progress=progress, **ray)
             summary.articles_extracted, summary.statements_added = done.articles, done.statements
             plural = "s" if done.workers > 1 else ""
@@ -578,10 +574,16 @@ def weekly(sources=None, paths: Sequence[str | Path] = (), week: str = "last",
     week = last_complete_week(today) if week in (None, "", "last") else _check_week(week)
     summary = run(list(paths), db=db, out=out, extractor=extractor, sources=sources,
                   fetcher=fetcher, progress=progress, weeks=[], ray=ray)
+    import datetime as dt
+
+    year, number = (int(x) for x in week.split("-W"))
+    try:
+        monday = dt.date.fromisocalendar(year, number, 1)
+    except ValueError:  # a week 53 in a year of 52: no statements in it either
+        return summary, week, []
     with open_store(db, readonly=True) as store:
-        frame = store.statements_frame()
-        weeks = set(frame["published"].dt.strftime("%G-W%V")) if not frame.empty else set()
-        if week not in weeks:
+        if not store.n_statements_between(monday.isoformat(),
+                                          (monday + dt.timedelta(days=6)).isoformat()):
             return summary, week, []
         files, _ = write_reports(store, out, weeks=[week])
     return summary, week, [f for f in files if f.name.startswith(f"report-{week}")]

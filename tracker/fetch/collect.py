@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from tracker.errors import check_interrupted
-from tracker.fetch.sources import Source, Sources
+from tracker.fetch.sources import Source, Sources, is_url
 
 #: The page reader's version: stored pages are read again (offline) when it changes.
 PAGE_READER = "page-1"
@@ -97,9 +97,9 @@ def collect(store, sources: Sources, fetcher=None, refresh: bool = False,
     t = time.perf_counter()
     try:
         pages: dict[str, tuple[str, str | None, str | None]] = {}  # url -> (via, stamp, date)
-        remote = [s for s in sources.sources if s.kind != "gdelt" or _remote(s.url)]
+        remote = [s for s in sources.sources if s.kind != "gdelt" or is_url(s.url)]
         for s in sources.sources:
-            if s.kind == "gdelt" and not _remote(s.url):
+            if s.kind == "gdelt" and not is_url(s.url):
                 _gdelt_file(store, s, None, report, pages, fetcher)
         for big in (False, True):  # pages and feeds, then GDELT files (larger cap)
             todo = [(s.url, s) for s in remote if (s.kind == "gdelt") == big]
@@ -126,12 +126,6 @@ def collect(store, sources: Sources, fetcher=None, refresh: bool = False,
             fetcher.close()
     report.seconds = time.perf_counter() - t
     return report
-
-
-def _remote(url: str) -> bool:
-    from tracker.fetch.sources import is_url
-
-    return is_url(url)
 
 
 def _fetch_all(store, fetcher, todo, kind: str, report: FetchReport,
@@ -182,13 +176,15 @@ def _first_level(store, source: Source, fetched, report, pages, fetcher) -> None
     from tracker.fetch.urls import canonical_url
 
     key = canonical_url(source.url)
-    body = fetched.body if not fetched.not_modified else (store.page(key) or {}).get("body")
+    body, content_type = fetched.body, fetched.content_type
+    if fetched.not_modified:  # a 304: the stored copy
+        stored = store.page(key) or {}
+        body, content_type = stored.get("body"), stored.get("content_type")
     if body is None:
         return
     if source.kind == "gdelt":
         _gdelt_file(store, source, body, report, pages, fetcher)
         return
-    content_type = fetched.content_type or (store.page(key) or {}).get("content_type")
     if source.kind == "page" or (source.kind == "auto" and not looks_like_feed(
             body, content_type)):
         if source.kind == "auto":

@@ -161,13 +161,12 @@ def _source(path: Path, i: int, entry: dict, names: set) -> Source:
     if kind != "gdelt" and not is_url(url):
         raise TrackerError(f"{where}: {kind} = {url!r} is not an http(s) URL; give the full "
                            "address.")
-    if kind == "gdelt" and not is_url(url) and not (path.parent / url).exists() and \
-            not Path(url).exists():
-        raise TrackerError(f"{where}: gdelt = {url!r} is neither a URL nor an existing file; "
-                           "check the path.")
-    if kind == "gdelt" and not is_url(url):
-        url = str(Path(url) if Path(url).is_absolute() or Path(url).exists()
-                  else path.parent / url)
+    if kind == "gdelt" and not is_url(url):  # a local file: as given, else beside sources.toml
+        found = next((f for f in (Path(url), path.parent / url) if f.exists()), None)
+        if found is None:
+            raise TrackerError(f"{where}: gdelt = {url!r} is neither a URL nor an existing "
+                               "file; check the path.")
+        url = str(found)
     where = f"--sources {path}: source {name!r}"
     if name in names:
         raise TrackerError(f"{where} is named twice; give each source its own name.")

@@ -219,7 +219,7 @@ class ReaderStage:
             yield from self._read(batch)
 
     def _read(self, batch):
-        from tracker.extract import Extraction, Statement
+        from tracker.extract import Extraction
 
         gaz = self.extractor.gaz
         articles, flat = [], []
@@ -238,17 +238,24 @@ class ReaderStage:
                     k += 1
                     if not read.is_statement:
                         continue
-                    statements.append(Statement(
-                        article_id=article_id, sentence_index=sent.index,
-                        sentence_start=sent.start, sentence_end=sent.end,
-                        sentence=text[sent.start:sent.end], source=c.source, target=c.target,
-                        source_spans=c.source_spans, target_spans=c.target_spans,
-                        clause_start=sent.start, clause_end=sent.end, rule="reader",
-                        source_text=_words(text, c.source_spans, c.source, gaz),
-                        target_text=_words(text, c.target_spans, c.target, gaz)))
+                    statements.append(reader_statement(article_id, text, sent, c, gaz))
                     tones.append((read.tone, read.label, read.confidence))
             yield article_id, Extraction(statements, result.n_sentences,
                                          result.n_sentences_with_country, tones=tones)
+
+
+def reader_statement(article_id: str, text: str, sent, c: Candidate, gazetteer):
+    """The statement of a candidate the reader took: the whole sentence is its clause; ``c``'s
+    spans are article offsets."""
+    from tracker.extract import Statement
+
+    return Statement(
+        article_id=article_id, sentence_index=sent.index, sentence_start=sent.start,
+        sentence_end=sent.end, sentence=text[sent.start:sent.end], source=c.source,
+        target=c.target, source_spans=c.source_spans, target_spans=c.target_spans,
+        clause_start=sent.start, clause_end=sent.end, rule="reader",
+        source_text=_words(text, c.source_spans, c.source, gazetteer),
+        target_text=_words(text, c.target_spans, c.target, gazetteer))
 
 
 def article_pairs(article_id: str, text: str, published=None, speaker: str | None = None,

@@ -384,8 +384,8 @@ class Store(EventTables, PageTables):
                 need)) if need else {}
             for sid, article_id, c0, c1, tspans, sspans in rows:
                 out.append({"statement_id": sid, "text": texts[article_id][c0:c1],
-                            "target_spans": _relative(tspans, c0, c1),
-                            "source_spans": _relative(sspans, c0, c1)})
+                            "target_spans": clause_relative(json.loads(tspans), c0, c1),
+                            "source_spans": clause_relative(json.loads(sspans), c0, c1)})
         return out
 
     def cached_tones(self, keys: Sequence[str]) -> dict[str, tuple[float, str, float]]:
@@ -434,6 +434,17 @@ class Store(EventTables, PageTables):
             "ORDER BY a.published, s.article_id, s.sentence_index, s.id",
             self.db, params=(model, extractor))
         return self._dated(frame, "statements")
+
+    def n_statements_between(self, first: str, last: str) -> int:
+        """Scored statements (of the latest extractor and tone model) published from ``first``
+        to ``last`` (``YYYY-MM-DD``, inclusive), counted without reading them."""
+        extractor, model = self.get_meta("extractor"), self.get_meta("tone_model")
+        if extractor is None or model is None:
+            return 0
+        return self.db.execute(
+            "SELECT COUNT(*) FROM statements s JOIN articles a ON a.id = s.article_id "
+            "JOIN scores c ON c.statement_id = s.id AND c.model = ? WHERE s.extractor = ? "
+            "AND a.published BETWEEN ? AND ?", (model, extractor, first, last)).fetchone()[0]
 
     def articles_frame(self) -> "pd.DataFrame":
         """``article_id, external_id, url, title, outlet, published, date_method, origin,
@@ -488,6 +499,7 @@ class Store(EventTables, PageTables):
                           "pages")}
 
 
-def _relative(spans: str, c0: int, c1: int) -> tuple[tuple[int, int], ...]:
-    """Stored article offsets (JSON) inside the clause ``[c0, c1)``, made clause-relative."""
-    return tuple((a - c0, b - c0) for a, b in json.loads(spans) if c0 <= a and b <= c1)
+def clause_relative(spans: Sequence, c0: int, c1: int) -> tuple[tuple[int, int], ...]:
+    """Article offsets ``[[start, end], ...]`` inside the clause ``[c0, c1)``, made
+    clause-relative: what the tone model reads."""
+    return tuple((a - c0, b - c0) for a, b in spans if c0 <= a and b <= c1)

@@ -135,12 +135,3 @@ class PageTables:
         for table in ("statements", "extractions"):
             self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
         self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
-
-    def page_outcomes(self, via: str | None = None) -> dict[str, int]:
-        """Pages per outcome (``"article"``, ``"duplicate"``, ``"not English (fr)"``, an
-        error ...)."""
-        where, params = ("WHERE kind = 'page'", ()) if via is None else (
-            "WHERE kind = 'page' AND via = ?", (via,))
-        return dict(self.db.execute(
-            f"SELECT coalesce(outcome, 'not read yet'), COUNT(*) FROM pages {where} "
-            "GROUP BY 1 ORDER BY 2 DESC", params))
