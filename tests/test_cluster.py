@@ -104,6 +104,22 @@ def test_ray_gives_the_local_engines_statements(corpus, local, cluster, tmp_path
     assert again.articles_extracted == 0 and _export(db).equals(first)
 
 
+def test_the_reader_on_ray_reads_as_it_does_locally(shared_data, fp32, cluster, tmp_path):
+    """Units are read whole by the actors (one input per sentence, its candidates' statements
+    with it): the same statements and tones as the local reader on the VOA stories."""
+    voa = shared_data / "voa" / "voa_stories.jsonl"
+    reader = pipeline.make_extractor(model="fast")
+    pipeline.run([voa], db=tmp_path / "local.db", out=tmp_path / "out", weeks=[],
+                 extractor=reader)
+    pipeline.run([voa], db=tmp_path / "ray.db", out=tmp_path / "out", weeks=[],
+                 extractor=pipeline.make_extractor(model="fast"), ray={"workers": 1})
+    a, b = _export(tmp_path / "local.db"), _export(tmp_path / "ray.db")
+    assert len(a) == len(b) > 100 and set(a["rule"]) == {"reader"}
+    text = [c for c in a.columns if c not in ("tone", "confidence")]
+    assert a[text].equals(b[text])
+    assert (a["tone"] - b["tone"]).abs().max() < 1e-4
+
+
 def _scoring_actors() -> list[int]:
     pids = []
     for proc in Path("/proc").iterdir():

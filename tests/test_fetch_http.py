@@ -461,7 +461,9 @@ def test_the_per_host_delay_is_kept(server):
     starts = [t for t, path, _ in server.log]
     assert server.paths()[0] == "/robots.txt" and len(starts) == 7
     gaps = [b - a for a, b in zip(starts, starts[1:])]
-    assert min(gaps) >= 0.19, gaps
+    # Measured where the server receives each request: its thread's scheduling on a loaded
+    # machine shifts a timestamp by a few ms either way, so the sum is held to the delay too.
+    assert min(gaps) >= 0.9 * 0.2 and sum(gaps) >= 6 * 0.2 - 0.01, gaps
     assert elapsed >= 1.0
     assert fetcher.stats["requests"] == {host_of(server.url("/")): 7}
     fetcher.close()

@@ -56,13 +56,35 @@ def test_marks_wrap_every_mention_and_report_their_spans():
     from tracker.reader.net import first_segment, marked_text
 
     text = "Russia told Ukraine that Moscow would not wait."
-    marked, src, tgt = marked_text(text, [(0, 6), (25, 31)], [(12, 19)])
-    assert marked == "@ Russia @ told # Ukraine # that @ Moscow @ would not wait."
-    assert [marked[a:b] for a, b in src] == ["@ Russia @", "@ Moscow @"]
-    assert [marked[a:b] for a, b in tgt] == ["# Ukraine #"]
-    seg, s, t = first_segment("Russia", "Ukraine", "France")
-    assert seg[slice(*s)] == "@ Russia @" and seg[slice(*t)] == "# Ukraine #"
-    assert seg.startswith("speaker France")
+    marked, spans = marked_text(text, [[(0, 6), (25, 31)], [(12, 19)], []])
+    assert marked == "@ Russia @ told @ Ukraine @ that @ Moscow @ would not wait."
+    assert [[marked[a:b] for a, b in s] for s in spans] == [
+        ["@ Russia @", "@ Moscow @"], ["@ Ukraine @"], []]
+    seg, names = first_segment(["Russia", "Ukraine", "France"], speaker=2)
+    assert seg == "Russia ; Ukraine ; speaker France"
+    assert [seg[a:b] for a, b in names] == ["Russia", "Ukraine", "France"]
+
+
+def test_a_unit_is_read_once_for_all_its_candidates():
+    from tracker.extract import Extractor
+    from tracker.reader import Unit
+    from tracker.reader.model import inputs_of
+
+    ex = Extractor()
+    text = "Russia told Ukraine and Poland that Moscow would not wait."
+    found, _ = candidates(text, "2024-01-01", extractor=ex)
+    unit, other = Unit("a", text, 0, "2024-01-01"), Unit("b", "Peru thanked Chile.", 0)
+    more, _ = candidates(other.text, extractor=ex)
+    inputs = inputs_of([(unit, c) for c in found] + [(other, c) for c in more], ex.gaz)
+    assert len(inputs) == 2 and [len(i[2]) for i in inputs] == [6, 2]
+    (first, names), (marked, spans), pairs = inputs[0]
+    states = [first[a:b] for a, b in names]
+    assert sorted(states) == ["Poland", "Russia", "Ukraine"]
+    # The pairs come back in the candidates' order, as (source state, target state).
+    assert [(states[i], states[j]) for i, j in pairs] == [
+        (ex.gaz.country_name(c.source), ex.gaz.country_name(c.target)) for c in found]
+    assert [marked[a:b] for a, b in spans[states.index("Russia")]] == ["@ Russia @",
+                                                                       "@ Moscow @"]
 
 
 def test_decisions_follow_the_probabilities():
@@ -86,10 +108,8 @@ def test_a_folder_that_is_no_reader_is_refused(tmp_path):
     with pytest.raises(TrackerError, match="config.json' is not valid JSON"):
         Reader.load(tmp_path)
     (tmp_path / "config.json").write_text('{"kind": "lora", "format_version": 3}')
-    with pytest.raises(TrackerError, match="is not a reader of format 1"):
+    with pytest.raises(TrackerError, match="is not a reader of format 2"):
         Reader.load(tmp_path)
-    with pytest.raises(TrackerError, match="accurate reader is not installed"):
-        Reader.load("accurate")
 
 
 # The shipped fast reader (models/reader-minilm), on behaviour an analyst would check.

@@ -42,33 +42,59 @@ def test_engine_names_are_checked(monkeypatch):
         engine_choice()
 
 
-def test_the_check_set_is_real_text_with_marked_pairs(check_inputs):
-    assert len(check_inputs) == 400
-    for (first, fs, ft), (text, ss, st) in check_inputs:
-        assert first[fs[0]] == "@" and first[ft[0]] == "#"
-        assert all(text[a] == "@" and text[b - 1] == "@" for a, b in ss)
-        assert all(text[a] == "#" and text[b - 1] == "#" for a, b in st)
+def test_the_check_set_is_real_text_with_marked_units(check_inputs):
+    assert 100 <= len(check_inputs) <= 200
+    assert 400 <= sum(len(pairs) for _, _, pairs in check_inputs) <= 460
+    for (first, names), (text, spans), pairs in check_inputs:
+        assert len(names) == len(spans) >= 2
+        assert all(first[a:b].strip() == first[a:b] and b > a for a, b in names)
+        assert all(text[a] == "@" and text[b - 1] == "@" for s in spans for a, b in s)
+        assert all(i != j and max(i, j) < len(names) for i, j in pairs)
     # (a speaker, or a state named only by a pronoun or an official, has no marked mention)
-    assert sum(bool(s[1] and s[2]) for _, s in check_inputs) > 300
+    assert sum(all(spans) for _, (_, spans), _ in check_inputs) > len(check_inputs) / 2
 
 
 def test_one_tokenisation_matches_the_encoders_own_tokenizer(check_inputs):
     from transformers import AutoTokenizer
 
     folder = str(resolve_encoder_dir())
-    items = encode(pair_tokenizer(folder), *zip(*check_inputs[:50]))
+    items = encode(pair_tokenizer(folder), check_inputs[:50])
     hf = AutoTokenizer.from_pretrained(folder, local_files_only=True)(
-        [f[0] for f, _ in check_inputs[:50]], [s[0] for _, s in check_inputs[:50]],
+        [f[0] for f, _, _ in check_inputs[:50]], [s[0] for _, s, _ in check_inputs[:50]],
         truncation="only_second", max_length=256, return_token_type_ids=True)
     assert [i[0] for i in items] == hf["input_ids"]
-    assert [list(i[1]) for i in items] == hf["token_type_ids"]
-    tokens = pair_tokenizer(folder).encode(*[x[0] for x in check_inputs[0]]).tokens
-    ids, types, smask, tmask = items[0]
-    # Every source (target) token sits between the "@" ("#") marks, in both segments.
-    assert any(smask[:types.index(1)]) and any(smask[types.index(1):])
-    assert any(tmask[:types.index(1)]) and any(tmask[types.index(1):])
-    assert not any(s and t for s, t in zip(smask, tmask))
-    assert all(tokens[i] not in ("[CLS]", "[SEP]") for i, m in enumerate(smask) if m)
+    # Token type 1 marks the tokens of the second segment, its closing separator excepted.
+    assert [list(i[1]) for i in items] == [t[:-1] + [0] for t in hf["token_type_ids"]]
+    (_, names), (_, spans), _ = check_inputs[0]
+    tokens = pair_tokenizer(folder).encode(check_inputs[0][0][0], check_inputs[0][1][0]).tokens
+    ids, types, masks, pairs = items[0]
+    assert len(masks) == len(names) and pairs == [tuple(p) for p in check_inputs[0][2]]
+    second = types.index(1)
+    for k, mask in enumerate(masks):
+        # Each state has its name in the first segment, and its marked mentions in the second.
+        assert any(mask[:second])
+        assert any(mask[second:]) == bool(spans[k])
+        assert all(tokens[i] not in ("[CLS]", "[SEP]") for i, m in enumerate(mask) if m)
+    # No token belongs to two states.
+    assert all(sum(col) <= 1 for col in zip(*masks))
+
+
+def test_the_numpy_head_is_the_networks_head(reader, check_inputs):
+    import torch
+
+    from tracker.reader import net
+    from tracker.reader.engine import read_head
+    from tracker.tone.model import ADAPTER_FILE
+
+    items = encode(pair_tokenizer(str(resolve_encoder_dir())), check_inputs[:8])
+    _, model = net.load_unit_net(reader.path / ADAPTER_FILE, reader.config["network"])
+    batch = net.collate(items)
+    with torch.inference_mode():
+        want = model(*batch).numpy()
+    mean, states = net.run_states(model, items, half=False)
+    got = net.head_logits(read_head(reader.path / ADAPTER_FILE), mean, states,
+                          list(zip(*(x.tolist() for x in batch[4:]))))
+    np.testing.assert_allclose(got, want, atol=1e-4)
 
 
 @pytest.mark.slow
@@ -102,7 +128,7 @@ def test_each_engine_is_what_was_asked_and_reads_like_torch(reader, prepared, ch
     assert engine_for(reader, "onnx-fp32").path.name == "model.fp32.onnx"
     assert isinstance(engine_for(reader, "torch-fp32"), TorchEngine)
     assert engine_for(reader, "auto").name == prepared["default"]
-    items = encode(pair_tokenizer(str(resolve_encoder_dir())), *zip(*check_inputs[:64]))
+    items = encode(pair_tokenizer(str(resolve_encoder_dir())), check_inputs[:64])
     ref = engine_for(reader, "torch-fp32").logits(items)
     got = engine_for(reader, "onnx-fp32").logits(items)
     assert np.abs(ref - got).max() < 1e-3

@@ -199,7 +199,7 @@ def test_adapter_not_matching_the_recipe_raises(tmp_path):
 
 
 def test_long_clauses_go_in_smaller_batches():
-    from tracker.tone.net import ATTENTION_BUDGET, batches
+    from tracker.tone.encoder import ATTENTION_BUDGET, batches
 
     lengths = [12] * 150 + [130] * 40 + [512] * 9
     order = list(range(len(lengths)))

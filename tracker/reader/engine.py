@@ -25,10 +25,10 @@ from typing import Sequence
 import numpy as np
 
 from tracker.errors import TrackerError
-from tracker.tone.encoder import MAX_LENGTH, n_threads
+from tracker.tone.encoder import MAX_LENGTH, batches, n_threads
 
 ENGINES = ("auto", "onnx", "onnx-fp32", "torch", "torch-fp32")
-INPUT_NAMES = ("input_ids", "token_type_ids", "attention_mask", "source_mask", "target_mask")
+INPUT_NAMES = ("input_ids", "token_type_ids", "attention_mask", "state_mask")
 
 
 def engine_choice(name: str | None = None) -> str:
@@ -41,13 +41,13 @@ def engine_choice(name: str | None = None) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Tokenisation: the two segments of a candidate, with its source and target tokens flagged
+# Tokenisation: the two segments of a unit, with each state's tokens flagged
 
 
 @functools.lru_cache(maxsize=4)
 def pair_tokenizer(encoder_dir: str, max_length: int = MAX_LENGTH):
-    """The encoder folder's ``tokenizer.json`` for candidate pairs: no padding (the bundled
-    file pads every input to 128 tokens), the second segment cut at ``max_length``."""
+    """The encoder folder's ``tokenizer.json`` for the reader's two segments: no padding (the
+    bundled file pads every input to 128 tokens), the second segment cut at ``max_length``."""
     from tokenizers import Tokenizer
 
     path = Path(encoder_dir) / "tokenizer.json"
@@ -60,43 +60,89 @@ def pair_tokenizer(encoder_dir: str, max_length: int = MAX_LENGTH):
     return tok
 
 
-def encode(tokenizer, firsts: Sequence[tuple[str, tuple, tuple]],
-           seconds: Sequence[tuple[str, list, list]]):
-    """Per candidate: (token ids, token types, source mask, target mask), unpadded.
+def encode(tokenizer, inputs: Sequence[tuple]):
+    """Per unit: (token ids, token types, one token mask per state, pairs), unpadded.
 
-    ``firsts`` are the candidates' first segments with the spans of the two names
-    (:func:`~tracker.reader.net.first_segment`), ``seconds`` the marked texts with the spans of
-    the marked mentions (:func:`~tracker.reader.net.marked_text`). A token belongs to the
-    source (target) when it overlaps one of the source (target) spans of its segment.
+    ``inputs`` are :func:`~tracker.reader.model.inputs_of`'s ``(first, second, pairs)``: the
+    first segment with the span of each state's name
+    (:func:`~tracker.reader.net.first_segment`), the marked text with each state's marked
+    mentions (:func:`~tracker.reader.net.marked_text`), and the unit's pairs as ``(source
+    state, target state)``. A token belongs to a state when it overlaps one of that state's
+    spans of its segment.
     """
-    encodings = tokenizer.encode_batch([(f[0], s[0]) for f, s in zip(firsts, seconds)])
+    encodings = tokenizer.encode_batch([(f[0], s[0]) for f, s, _ in inputs])
     out = []
-    for (_, fs, ft), (_, ss, st), enc in zip(firsts, seconds, encodings):
-        spans = {0: ([fs], [ft]), 1: (ss, st)}
-        smask, tmask = [], []
-        for kind, (a, b) in zip(enc.type_ids, enc.offsets):
-            src, tgt = spans[kind]
-            smask.append(int(b > a and any(a < e and b > s for s, e in src)))
-            tmask.append(int(b > a and any(a < e and b > s for s, e in tgt)))
-        out.append((enc.ids, enc.type_ids, smask, tmask))
+    for ((_, first), (_, second), pairs), enc in zip(inputs, encodings):
+        masks = [[0] * len(enc.ids) for _ in first]
+        for i, (kind, (a, b)) in enumerate(zip(enc.sequence_ids, enc.offsets)):
+            if kind is None or b <= a:
+                continue
+            for k in range(len(first)):
+                spans = second[k] if kind else (first[k],)
+                if any(a < e and b > s for s, e in spans):
+                    masks[k][i] = 1
+        # Type 1 on the second segment's own tokens (its closing separator keeps type 0).
+        types = [int(k == 1) for k in enc.sequence_ids]
+        out.append((enc.ids, types, masks, [tuple(p) for p in pairs]))
     return out
 
 
+def n_pairs(items: Sequence[tuple]) -> int:
+    return sum(len(i[3]) for i in items)
+
+
 def padded(items: Sequence[tuple]) -> dict[str, np.ndarray]:
-    """A batch of encoded candidates as the network's int64 inputs, padded to the longest."""
+    """A batch of encoded units as the exported network's inputs, padded to the longest."""
     n = max(len(i[0]) for i in items)
-    arr = np.zeros((len(INPUT_NAMES), len(items), n), dtype=np.int64)
-    for k, (ids, types, smask, tmask) in enumerate(items):
+    s = max(1, max(len(i[2]) for i in items))
+    arr = np.zeros((3, len(items), n), dtype=np.int64)
+    smask = np.zeros((len(items), s, n), dtype=np.float32)
+    for k, (ids, types, masks, _) in enumerate(items):
         m = len(ids)
         arr[0, k, :m], arr[1, k, :m], arr[2, k, :m] = ids, types, 1
-        arr[3, k, :m], arr[4, k, :m] = smask, tmask
-    return dict(zip(INPUT_NAMES, arr))
+        if masks:
+            smask[k, :len(masks), :m] = masks
+    return dict(zip(INPUT_NAMES, (*arr, smask)))
 
 
 def by_length(items: Sequence[tuple], batch_size: int):
-    """Index batches of ``items`` sorted by length (padding falls to about 1%)."""
+    """Index batches of ``items`` sorted by length (padding falls to about 1%): at most
+    ``batch_size`` units, and the tone network's attention budget, a batch."""
     order = sorted(range(len(items)), key=lambda i: len(items[i][0]))
-    return [order[b:b + batch_size] for b in range(0, len(order), batch_size)]
+    return list(batches(order, [len(i[0]) for i in items], batch_size))
+
+
+def run_units(items: Sequence[tuple], head: dict, states_of, batch_size: int) -> np.ndarray:
+    """Logits ``(P, 4)`` of every pair of every unit, in input order: ``states_of(batch)``
+    gives a batch's pooled vectors, :func:`~tracker.reader.net.head_logits` the pairs'."""
+    from tracker.reader.net import head_logits
+
+    starts = np.cumsum([0] + [len(i[3]) for i in items])
+    out = np.zeros((int(starts[-1]), 4), dtype=np.float32)
+    for sel in by_length(items, batch_size):
+        batch = [items[i] for i in sel]
+        pairs = [(k, s, t) for k, item in enumerate(batch) for s, t in item[3]]
+        if not pairs:
+            continue
+        mean, states = states_of(batch)
+        logits = head_logits(head, mean, states, pairs)
+        rows = np.concatenate([np.arange(starts[i], starts[i + 1]) for i in sel])
+        out[rows] = logits
+    return out
+
+
+def read_head(adapter: Path) -> dict:
+    """The head of an adapter file, memoised per file."""
+    return _read_head(str(adapter), Path(adapter).stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_head(path: str, _mtime: int) -> dict:
+    from safetensors.numpy import load_file
+
+    from tracker.reader.net import head_of
+
+    return head_of(load_file(path))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -121,24 +167,22 @@ def _session(path: str, threads: int):
 
 
 class OnnxEngine:
-    """An exported reader network on ONNX Runtime (CPU, one thread per core)."""
+    """An exported reader encoder on ONNX Runtime (CPU, one thread per core)."""
 
-    def __init__(self, path: str | os.PathLike, name: str = "onnx"):
-        self.path, self.name = Path(path), name
+    def __init__(self, path: str | os.PathLike, adapter: Path, name: str = "onnx"):
+        self.path, self.adapter, self.name = Path(path), Path(adapter), name
 
-    def logits(self, items: Sequence[tuple], batch_size: int = 16) -> np.ndarray:
-        """Logits ``(n, 4)`` for encoded candidates, batched by sorted length, input order."""
-        out = np.zeros((len(items), 4), dtype=np.float32)
-        if not len(items):
-            return out
+    def logits(self, items: Sequence[tuple], batch_size: int = 32) -> np.ndarray:
+        """Logits ``(P, 4)`` of every pair of the encoded units, in input order."""
+        if not n_pairs(items):
+            return np.zeros((0, 4), dtype=np.float32)
         session = _session(str(self.path), n_threads())
-        for sel in by_length(items, batch_size):
-            out[sel] = session.run(None, padded([items[i] for i in sel]))[0]
-        return out
+        return run_units(items, read_head(self.adapter),
+                         lambda batch: session.run(None, padded(batch)), batch_size)
 
 
 class TorchEngine:
-    """The reader's PyTorch network (bf16 autocast on a CPU unless ``fp32``; fp16 on a GPU)."""
+    """The reader's PyTorch encoder (bf16 autocast on a CPU unless ``fp32``; fp16 on a GPU)."""
 
     def __init__(self, adapter: Path, network: dict, encoder=None, fp32: bool = False):
         from tracker.tone.encoder import use_bf16
@@ -147,13 +191,15 @@ class TorchEngine:
         self.half = use_bf16() and not fp32
         self.name = "torch" if self.half else "torch-fp32"
 
-    def logits(self, items: Sequence[tuple], batch_size: int = 64) -> np.ndarray:
+    def logits(self, items: Sequence[tuple], batch_size: int = 32) -> np.ndarray:
+        """Logits ``(P, 4)`` of every pair of the encoded units, in input order."""
         from tracker.reader import net
 
-        if not len(items):
+        if not n_pairs(items):
             return np.zeros((0, 4), dtype=np.float32)
-        _, model = net.load_pair_net(self.adapter, self.network, self.encoder)
-        return net.run_net(model, items, batch_size, self.half)
+        _, model = net.load_unit_net(self.adapter, self.network, self.encoder)
+        return run_units(items, read_head(self.adapter),
+                         lambda batch: net.run_states(model, batch, self.half), batch_size)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -182,14 +228,14 @@ def onnx_folder(reader) -> Path:
 
 
 def read_check_set(folder: Path) -> list[tuple]:
-    """The check set of a reader folder: ``(first, second)`` segments per candidate."""
+    """The check set of a reader folder: ``(first, second, pairs)`` per unit."""
     path = Path(folder) / CHECK_SET
     if not path.is_file():
         return []
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        (f, fs, ft), (s, ss, st) = row["first"], row["second"]
-        out.append(((f, tuple(fs), tuple(ft)),
-                    (s, [tuple(x) for x in ss], [tuple(x) for x in st])))
+        (f, fs), (s, ss), pairs = row["first"], row["second"], row["pairs"]
+        out.append(((f, [tuple(x) for x in fs]), (s, [[tuple(x) for x in spans] for spans in ss]),
+                    [tuple(p) for p in pairs]))
     return out

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from tracker.errors import TrackerError
-from tracker.reader.engine import (INPUT_NAMES, OnnxEngine, TorchEngine, encode,
+from tracker.reader.engine import (INPUT_NAMES, OnnxEngine, TorchEngine, encode, n_pairs,
                                    onnx_folder, pair_tokenizer, read_check_set)
 from tracker.tone.encoder import resolve_encoder_dir, use_bf16
 
@@ -80,19 +80,22 @@ def build(reader, out: Path) -> None:
     from tracker.reader import net
     from tracker.tone.model import ADAPTER_FILE
 
-    _, shared = net.load_pair_net(reader.path / ADAPTER_FILE, reader.config["network"],
+    _, shared = net.load_unit_net(reader.path / ADAPTER_FILE, reader.config["network"],
                                   reader.encoder, device="cpu")
-    model = copy.deepcopy(shared).float().eval()
+    unit_net = copy.deepcopy(shared).float().eval()
     # The optimiser fuses the attention of the plain ("eager") implementation.
-    model.encoder.set_attn_implementation("eager")
-    example = tuple(torch.ones(2, 8, dtype=torch.long) for _ in INPUT_NAMES)
-    axes = {k: {0: "batch", 1: "tokens"} for k in INPUT_NAMES} | {"logits": {0: "batch"}}
+    unit_net.encoder.set_attn_implementation("eager")
+    model = net.StatesOnly(unit_net)
+    example = (*(torch.ones(2, 8, dtype=torch.long) for _ in range(3)), torch.ones(2, 3, 8))
+    axes = {k: {0: "batch", 1: "tokens"} for k in INPUT_NAMES[:3]}
+    axes |= {"state_mask": {0: "batch", 1: "states", 2: "tokens"}, "mean": {0: "batch"},
+             "states": {0: "batch", 1: "states"}}
     raw = out / "model.raw.onnx"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch.onnx.export(model, example, str(raw), dynamo=False, input_names=list(INPUT_NAMES),
-                          output_names=["logits"], dynamic_axes=axes, opset_version=17)
-    config = model.encoder.config
+                          output_names=["mean", "states"], dynamic_axes=axes, opset_version=17)
+    config = unit_net.encoder.config
     quiet = logging.getLogger().level
     logging.getLogger().setLevel(logging.ERROR)
     try:
@@ -143,19 +146,19 @@ def check(reader, folder: Path) -> dict:
         raise TrackerError(f"reader folder '{reader.path}' has no check set (check.jsonl); "
                            "without it no engine can be checked: set TRACKER_ENGINE=torch.")
     tok = pair_tokenizer(str(resolve_encoder_dir(reader.encoder)))
-    items = encode(tok, *zip(*inputs))
+    items = encode(tok, inputs)
     adapter, network = reader.path / ADAPTER_FILE, reader.config["network"]
-    engines = [OnnxEngine(folder / "model.int8.onnx", "onnx"),
-               OnnxEngine(folder / "model.fp32.onnx", "onnx-fp32")]
+    engines = [OnnxEngine(folder / "model.int8.onnx", adapter, "onnx"),
+               OnnxEngine(folder / "model.fp32.onnx", adapter, "onnx-fp32")]
     if use_bf16():
         engines.append(TorchEngine(adapter, network, reader.encoder))
     engines.append(TorchEngine(adapter, network, reader.encoder, fp32=True))
     logits, rates = {}, {}
     for engine in engines:  # ONNX Runtime first: it slows down once torch has computed
-        engine.logits(items[:16])
+        engine.logits(items[:8])
         t = time.perf_counter()
         logits[engine.name] = engine.logits(items)
-        rates[engine.name] = len(items) / (time.perf_counter() - t)
+        rates[engine.name] = n_pairs(items) / (time.perf_counter() - t)
     reference = logits["torch-fp32"]
     engines_out = {}
     for name, out in logits.items():
@@ -164,7 +167,8 @@ def check(reader, folder: Path) -> dict:
     gpu = bool(torch.cuda.is_available())
     passing = [n for n, e in engines_out.items() if e["passed"]]
     default = "torch" if gpu else max(passing, key=lambda n: rates[n])
-    return {"reader": reader.identity, "candidates": len(items), "gpu": gpu,
+    return {"reader": reader.identity, "units": len(items), "candidates": n_pairs(items),
+            "gpu": gpu,
             "thresholds": {"label_agreement": MIN_AGREEMENT, "tone_diff_p99": MAX_TONE_P99},
             "engines": engines_out, "default": default,
             "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}

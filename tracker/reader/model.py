@@ -31,8 +31,8 @@ from tracker.tone.model import (check_encoder, folder_identity, read_config,
 
 CLASSES = ("none", "hostile", "neutral", "cooperative")
 KIND = "pair-reader"
-FORMAT_VERSION = 1
-SHIPPED = {"fast": "reader-minilm"}
+FORMAT_VERSION = 2
+SHIPPED = {"fast": "reader-minilm", "accurate": "reader-mpnet"}
 
 
 def model_path(name: str | os.PathLike | None = None) -> Path:
@@ -40,9 +40,6 @@ def model_path(name: str | os.PathLike | None = None) -> Path:
     name = "fast" if name is None else name
     if str(name) in SHIPPED:
         return Path(str(importlib.resources.files("tracker.models").joinpath(SHIPPED[str(name)])))
-    if str(name) == "accurate":
-        raise TrackerError("the accurate reader is not installed; pass --model fast or a "
-                           "model folder.")
     return Path(name).expanduser()
 
 
@@ -90,6 +87,10 @@ class Reader:
         config = read_config(path, "reader", fix)
         if config.get("kind") != KIND or config.get("format_version") != FORMAT_VERSION:
             raise TrackerError(f"'{path}' is not a reader of format {FORMAT_VERSION}; {fix}.")
+        if encoder is None and config.get("encoder", {}).get("install"):
+            from tracker.reader import accurate
+
+            encoder = accurate.encoder_dir()
         return cls(path, config, encoder, engine)
 
     @staticmethod
@@ -110,14 +111,14 @@ class Reader:
                           say=lambda msg: print(msg, file=sys.stderr, flush=True))
 
     def logits(self, inputs: Sequence[tuple]) -> np.ndarray:
-        """Logits ``(n, 4)`` for the segments of :func:`inputs_of`."""
+        """Logits ``(n, 4)`` for the pairs of the units of :func:`inputs_of`."""
         from tracker.reader.engine import encode, pair_tokenizer
 
-        if not len(inputs):
+        if not sum(len(i[2]) for i in inputs):
             return np.zeros((0, len(CLASSES)), dtype=np.float32)
         engine = self.engine
         tok = pair_tokenizer(str(encoder_folder.resolve_encoder_dir(self.encoder)))
-        return engine.logits(encode(tok, *zip(*inputs)))
+        return engine.logits(encode(tok, inputs))
 
     def read(self, units: Sequence[Unit], extractor=None) -> list[list[ReadPair]]:
         """Every candidate of every unit with its probabilities, in unit order."""
@@ -152,15 +153,30 @@ def pair_from_proba(c: Candidate, p: np.ndarray, threshold: float) -> ReadPair:
 
 
 def inputs_of(pairs: Sequence[tuple[Unit, Candidate]], gazetteer) -> list[tuple]:
-    """The two marked segments of each (unit, candidate), ready for
-    :func:`~tracker.reader.engine.encode`."""
+    """The input of each unit, ready for :func:`~tracker.reader.engine.encode`: consecutive
+    ``(unit, candidate)`` of one unit make one input ``(first, second, pairs)`` (its states'
+    names, its marked text, and its candidates as ``(source state, target state)``), so the
+    network reads each unit once; the logits come back in the order of ``pairs``."""
     from tracker.reader.net import first_segment, marked_text
 
-    out = []
+    groups: list[tuple[Unit, list[Candidate]]] = []
     for unit, c in pairs:
-        first = first_segment(gazetteer.country_name(c.source), gazetteer.country_name(c.target),
-                              gazetteer.country_name(unit.speaker) if unit.speaker else None)
-        out.append((first, marked_text(unit.text, c.source_spans, c.target_spans)))
+        if groups and (groups[-1][0] is unit or groups[-1][0] == unit):
+            groups[-1][1].append(c)
+        else:
+            groups.append((unit, [c]))
+    out = []
+    for unit, cands in groups:
+        spans: dict[str, tuple] = {}
+        for c in cands:
+            spans.setdefault(c.source, c.source_spans)
+            spans.setdefault(c.target, c.target_spans)
+        states = list(spans)
+        speaker = states.index(unit.speaker) if unit.speaker in spans else None
+        first = first_segment([gazetteer.country_name(s) for s in states], speaker)
+        second = marked_text(unit.text, [spans[s] for s in states])
+        out.append((first, second,
+                    [(states.index(c.source), states.index(c.target)) for c in cands]))
     return out
 
 
@@ -309,4 +325,4 @@ def engine_for(reader, name: str | None = None, say=None):
         if choice.startswith("torch"):
             return TorchEngine(adapter, network, reader.encoder, fp32=choice == "torch-fp32")
     return OnnxEngine(folder / ("model.int8.onnx" if choice == "onnx" else "model.fp32.onnx"),
-                      choice)
+                      adapter, choice)

@@ -1,13 +1,16 @@
-"""The torch side of the reader: a transformer reads a unit of text with the two states of a
-candidate marked and gives four logits (no statement, hostile, neutral, cooperative).
+"""The torch side of the reader: a transformer reads a unit of text once, with every state
+mention marked, and gives four logits (no statement, hostile, neutral, cooperative) for every
+ordered pair of its states.
 
-The input is a pair of segments. The first names the candidate, "@ Russia @ to # Ukraine #"
-(and the speaker, where one is known); the second is the context, then the unit with every
-mention of the source wrapped in "@ ... @" and every mention of the target in "# ... #". A linear
-head reads ``[mean of all tokens ; mean of source tokens ; mean of target tokens]`` (the
-marked names of the first segment are always there, so both means exist). The encoder is
-adapted with LoRA (shared with the tone network, :mod:`tracker.tone.net`), so an adapter file
-of a few MB carries a model.
+The input is a pair of segments. The first lists the unit's states by name ("Russia ; Ukraine
+; speaker France"); the second is the context, then the unit, with every state mention wrapped
+in "@ ... @". A state's vector is the mean of its tokens (its name in the first segment and its
+mentions in the second); a pair's features are ``[all-token mean ; source ; target ; source *
+target]``, and a small head (linear, GELU, linear) gives its logits. One pass of the encoder
+serves every pair of the unit (a unit holds three to four pairs on average), and the pooling
+and the head are cheap, so they run in numpy at inference (:func:`head_logits`), the same for
+every engine. The encoder is adapted with LoRA (shared with the tone network,
+:mod:`tracker.tone.net`), so an adapter file of a few MB carries a model.
 """
 from __future__ import annotations
 
@@ -18,85 +21,157 @@ import numpy as np
 import torch
 from torch import nn
 
-from tracker.tone.net import add_lora, load_adapter, run_batches
+from tracker.tone.net import add_lora, load_adapter
 
 N_CLASSES = 4
-SOURCE_MARK, TARGET_MARK = "@", "#"
+MARK = "@"
 
 
-def marked_text(text: str, source_spans: Sequence[tuple[int, int]],
-                target_spans: Sequence[tuple[int, int]]):
-    """``text`` with the marks inserted; returns it and the spans of the marked mentions in it
-    (source, target), marks included."""
-    edits = sorted([(a, b, SOURCE_MARK) for a, b in source_spans]
-                   + [(a, b, TARGET_MARK) for a, b in target_spans])
-    out, src, tgt, pos = [], [], [], 0
-    for a, b, mark in edits:
-        if a < pos:  # overlapping mentions: the first one stands
+def marked_text(text: str, spans_per_state: Sequence[Sequence[tuple[int, int]]]):
+    """``text`` with every mention wrapped in marks; returns it and, per state, the spans of
+    its marked mentions in it (marks included). Of overlapping mentions the first stands."""
+    edits = sorted((a, b, k) for k, spans in enumerate(spans_per_state) for a, b in spans)
+    out, found, pos, length = [], [[] for _ in spans_per_state], 0, 0
+    for a, b, k in edits:
+        if a < pos:
             continue
         out.append(text[pos:a])
-        start = sum(map(len, out))
-        piece = f"{mark} {text[a:b]} {mark}"
+        length += a - pos
+        piece = f"{MARK} {text[a:b]} {MARK}"
         out.append(piece)
-        (src if mark == SOURCE_MARK else tgt).append((start, start + len(piece)))
+        found[k].append((length, length + len(piece)))
+        length += len(piece)
         pos = b
     out.append(text[pos:])
-    return "".join(out), src, tgt
+    return "".join(out), found
 
 
-def first_segment(source_name: str, target_name: str, speaker_name: str | None):
-    """The candidate's names, marked; returns the segment and the two spans."""
-    head = f"speaker {speaker_name} : " if speaker_name else ""
-    s0 = len(head)
-    seg = f"{head}{SOURCE_MARK} {source_name} {SOURCE_MARK} to "
-    t0 = len(seg)
-    seg += f"{TARGET_MARK} {target_name} {TARGET_MARK}"
-    return seg, (s0, t0 - 4), (t0, len(seg))
+def first_segment(names: Sequence[str], speaker: int | None = None):
+    """The unit's states by name, the speaker's (index ``speaker``) flagged; returns the
+    segment and the span of each name."""
+    seg, spans = "", []
+    for k, name in enumerate(names):
+        if k:
+            seg += " ; "
+        if k == speaker:
+            seg += "speaker "
+        spans.append((len(seg), len(seg) + len(name)))
+        seg += name
+    return seg, spans
 
 
 def collate(items, device="cpu"):
+    """Encoded units -> padded tensors: ids, types, attention, state masks ``(b, S, t)``
+    and, for every pair of every unit, its unit, source state and target state."""
     n = max(len(i[0]) for i in items)
+    s = max(len(i[2]) for i in items)
     ids = torch.zeros(len(items), n, dtype=torch.long)
-    types, att, sm, tm = (torch.zeros_like(ids) for _ in range(4))
-    for k, (a, t, s, g) in enumerate(items):
+    types, att = torch.zeros_like(ids), torch.zeros_like(ids)
+    smask = torch.zeros(len(items), s, n)
+    pb, ps, pt = [], [], []
+    for k, (a, t, masks, pairs) in enumerate(items):
         m = len(a)
         ids[k, :m], types[k, :m], att[k, :m] = torch.tensor(a), torch.tensor(t), 1
-        sm[k, :m], tm[k, :m] = torch.tensor(s), torch.tensor(g)
-    return tuple(x.to(device) for x in (ids, types, att, sm, tm))
+        if masks:
+            smask[k, :len(masks), :m] = torch.tensor(masks, dtype=torch.float32)
+        for i, j in pairs:
+            pb.append(k), ps.append(i), pt.append(j)
+    return tuple(x.to(device) for x in (ids, types, att, smask, torch.tensor(pb),
+                                        torch.tensor(ps), torch.tensor(pt)))
 
 
-class PairNet(nn.Module):
-    """Encoder + linear head over ``[all-token mean ; source mean ; target mean]``."""
+class UnitNet(nn.Module):
+    """Encoder, state pooling and a pair head over ``[mean ; source ; target ; source *
+    target]``."""
 
-    def __init__(self, encoder, head_dropout: float = 0.1):
+    def __init__(self, encoder, head_dropout: float = 0.1, head_hidden: int | None = None):
         super().__init__()
         self.encoder = encoder
+        h = encoder.config.hidden_size
+        k = head_hidden or h
         self.drop = nn.Dropout(head_dropout)
-        self.head = nn.Linear(3 * encoder.config.hidden_size, N_CLASSES)
+        self.head = nn.Sequential(nn.Linear(4 * h, k), nn.GELU(approximate="tanh"),
+                                  nn.Dropout(head_dropout), nn.Linear(k, N_CLASSES))
 
-    def forward(self, ids, types, att, smask, tmask):
-        hs = self.encoder(input_ids=ids, attention_mask=att,
-                          token_type_ids=types).last_hidden_state.float()
+    def states(self, ids, types, att, smask):
+        """The all-token mean ``(b, h)`` and each state's token mean ``(b, S, h)``."""
+        typed = {"token_type_ids": types} if _has_types(self.encoder) else {}
+        hs = self.encoder(input_ids=ids, attention_mask=att, **typed).last_hidden_state.float()
+        a = att.unsqueeze(-1).float()
+        mean = (hs * a).sum(1) / a.sum(1).clamp(min=1)
+        states = torch.einsum("bst,bth->bsh", smask, hs) / smask.sum(-1, keepdim=True).clamp(
+            min=1)
+        return mean, states
 
-        def mean(mask):
-            m = mask.unsqueeze(-1).float()
-            return (hs * m).sum(1) / m.sum(1).clamp(min=1)
+    def forward(self, ids, types, att, smask, pb, ps, pt):
+        mean, states = self.states(ids, types, att, smask)
+        s, t = states[pb, ps], states[pb, pt]
+        return self.head(self.drop(torch.cat([mean[pb], s, t, s * t], dim=1)))
 
-        return self.head(self.drop(torch.cat([mean(att), mean(smask), mean(tmask)], dim=1)))
+
+def _has_types(encoder) -> bool:
+    """Whether the encoder reads token types (BERT-like ones do; MPNet has none)."""
+    return getattr(encoder.embeddings, "token_type_embeddings", None) is not None
 
 
-def build_net(encoder, network: dict) -> PairNet:
+#: LoRA targets per encoder family (the names of the adapted linear layers in each layer).
+LORA_TARGETS = {
+    "bert": ["query", "key", "value", "attention.output.dense", "intermediate.dense",
+             "output.dense"],
+    "mpnet": ["attn.q", "attn.k", "attn.v", "attn.o", "intermediate.dense", "output.dense"],
+}
+
+
+class StatesOnly(nn.Module):
+    """What the engines export: ids, types, attention and state masks in; the all-token mean
+    and the state vectors out."""
+
+    def __init__(self, net: UnitNet):
+        super().__init__()
+        self.net = net
+
+    def forward(self, ids, types, att, smask):
+        return self.net.states(ids, types, att, smask)
+
+
+def build_net(encoder, network: dict) -> UnitNet:
     """LoRA adapters on the named linear layers of every encoder layer (the rest frozen), the
     token-type embedding open, and the head."""
-    return PairNet(add_lora(encoder, network), network["head_dropout"])
+    return UnitNet(add_lora(encoder, network), network["head_dropout"],
+                   network.get("head_hidden"))
 
 
-def run_net(net, items, batch_size: int, bf16: bool) -> np.ndarray:
-    """Logits ``(n, 4)`` for encoded candidates, batched by sorted length, in input order."""
-    return run_batches(net, items, batch_size, bf16, collate, N_CLASSES)
+def head_of(tensors: dict) -> dict[str, np.ndarray]:
+    """The head's weights (float32) from an adapter's tensors."""
+    return {k: np.asarray(v, dtype=np.float32) for k, v in tensors.items()
+            if k.startswith("head.")}
 
 
-def load_pair_net(adapter: str | os.PathLike, network: dict,
+def head_logits(head: dict, mean: np.ndarray, states: np.ndarray, pairs) -> np.ndarray:
+    """Logits ``(P, 4)`` for ``pairs`` (unit in the batch, source state, target state) from the
+    pooled vectors: what :class:`UnitNet`'s head computes, in numpy."""
+    pb, ps, pt = (np.array([p[k] for p in pairs], dtype=np.int64) for k in range(3))
+    s, t = states[pb, ps], states[pb, pt]
+    x = np.concatenate([mean[pb], s, t, s * t], axis=1)
+    x = x @ head["head.0.weight"].T + head["head.0.bias"]
+    x = 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))
+    return (x @ head["head.3.weight"].T + head["head.3.bias"]).astype(np.float32)
+
+
+def run_states(net: UnitNet, batch, half: bool):
+    """The pooled vectors ``(mean (b, h), states (b, S, h))`` of a batch of encoded units, as
+    float32 arrays. ``half``: bfloat16 autocast on a CPU, float16 on a GPU."""
+    dev = next(net.parameters()).device
+    ids, types, att, smask = collate(batch, dev)[:4]
+    if smask.shape[1] == 0:
+        smask = torch.zeros(len(batch), 1, ids.shape[1], device=dev)
+    with torch.inference_mode(), torch.autocast(
+            dev.type, enabled=half, dtype=torch.float16 if dev.type == "cuda" else torch.bfloat16):
+        mean, states = net.states(ids, types, att, smask)
+    return mean.float().cpu().numpy(), states.float().cpu().numpy()
+
+
+def load_unit_net(adapter: str | os.PathLike, network: dict,
                   model_dir: str | os.PathLike | None = None, device: str | None = None):
     """``(tokenizer, net)`` of an adapter file, LoRA merged, eval mode; loaded once per file."""
     return load_adapter(adapter, network, build_net, model_dir, device)

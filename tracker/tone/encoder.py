@@ -81,10 +81,27 @@ def sha256_file(path: str | os.PathLike) -> str:
     return digest.hexdigest()
 
 
+#: Written beside an encoder's weights by an installer that checked them
+#: (:mod:`tracker.reader.accurate`): their sha256 and size, so runs need not hash them again.
+INSTALL_RECORD = "INSTALLED.json"
+
+
 @functools.lru_cache(maxsize=8)
 def weights_sha256(model_dir: str | os.PathLike | None = None) -> str:
-    """sha256 hex of the encoder's weights file (identifies the encoder in caches and cards)."""
-    return sha256_file(weights_file(resolve_encoder_dir(model_dir)))
+    """sha256 hex of the encoder's weights file (identifies the encoder in caches and cards);
+    the hash recorded when the folder was installed and checked, if the weights still have
+    the recorded size."""
+    import json
+
+    path = resolve_encoder_dir(model_dir)
+    weights = weights_file(path)
+    try:
+        record = json.loads((path / INSTALL_RECORD).read_text(encoding="utf-8"))
+        if record["size"] == weights.stat().st_size:
+            return str(record["sha256"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return sha256_file(weights)
 
 
 def default_cache_dir() -> Path:
@@ -111,3 +128,23 @@ def use_bf16() -> bool:
     """Whether the encoder runs under bfloat16 autocast (``TRACKER_BF16=0`` turns it off; the
     model card gives its speed and its effect on the embeddings)."""
     return os.environ.get("TRACKER_BF16", "1") not in ("0", "false", "no")
+
+
+#: At most this many query-key pairs of attention in a batch (batch size x padded length²):
+#: long clauses (a UN speech's sentences run to 512 tokens) go in smaller batches, so the
+#: memory stays flat; short ones still fill ``batch_size``.
+ATTENTION_BUDGET = 64 * 128 * 128
+
+
+def batches(order: list[int], lengths: list[int], batch_size: int):
+    """Consecutive slices of ``order`` (sorted by length, ascending) of at most ``batch_size``
+    items and at most :data:`ATTENTION_BUDGET` padded query-key pairs."""
+    batch: list[int] = []
+    for i in order:
+        n = len(batch) + 1
+        if batch and (n > batch_size or n * lengths[i] ** 2 > ATTENTION_BUDGET):
+            yield batch
+            batch = []
+        batch.append(i)
+    if batch:
+        yield batch

@@ -28,7 +28,7 @@ from torch import nn
 from transformers import AutoModel, AutoTokenizer
 
 from tracker.errors import TrackerError
-from tracker.tone.encoder import MAX_LENGTH, n_threads, resolve_encoder_dir
+from tracker.tone.encoder import MAX_LENGTH, batches, n_threads, resolve_encoder_dir
 
 Span = tuple[int, int]
 
@@ -265,8 +265,9 @@ def add_lora(encoder, network: dict):
             setattr(encoder.get_submodule(parent), child, lora)
             lora.lora_A.requires_grad_(True)
             lora.lora_B.requires_grad_(True)
-    if network.get("train_type_embedding", True):
-        encoder.embeddings.token_type_embeddings.weight.requires_grad_(True)
+    types = getattr(encoder.embeddings, "token_type_embeddings", None)
+    if network.get("train_type_embedding", True) and types is not None:
+        types.weight.requires_grad_(True)
     return encoder
 
 
@@ -300,26 +301,6 @@ def collate(items, device="cpu"):
 def run_net(net, items, batch_size: int, bf16: bool) -> np.ndarray:
     """Logits ``(n, 3)`` of ``net`` for encoded items, batched by sorted length, input order."""
     return run_batches(net, items, batch_size, bf16, collate, 3)
-
-
-#: At most this many query-key pairs of attention in a batch (batch size x padded length²):
-#: long clauses (a UN speech's sentences run to 512 tokens) go in smaller batches, so the
-#: memory stays flat; short ones still fill ``batch_size``.
-ATTENTION_BUDGET = 64 * 128 * 128
-
-
-def batches(order: list[int], lengths: list[int], batch_size: int):
-    """Consecutive slices of ``order`` (sorted by length, ascending) of at most ``batch_size``
-    items and at most :data:`ATTENTION_BUDGET` padded query-key pairs."""
-    batch: list[int] = []
-    for i in order:
-        n = len(batch) + 1
-        if batch and (n > batch_size or n * lengths[i] ** 2 > ATTENTION_BUDGET):
-            yield batch
-            batch = []
-        batch.append(i)
-    if batch:
-        yield batch
 
 
 def run_batches(net, items, batch_size: int, bf16: bool, collate_fn, n_out: int) -> np.ndarray:
