@@ -58,6 +58,23 @@ def test_the_parts_are_joined_and_checked_once(tmp_path, monkeypatch):
     assert any("sha256 checked" in line for line in said)
 
 
+def test_the_shipped_accurate_reader_is_small_and_names_its_encoder():
+    from tracker.reader.model import model_path
+    from tracker.tone.encoder import INSTALL_RECORD
+
+    folder = model_path("accurate")
+    names = {p.name for p in folder.iterdir() if p.name != "__pycache__"}
+    assert names == {"adapter.safetensors", "config.json", "recipe.json", "metrics.json",
+                     "README.md"}
+    assert sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) < 10 * 2**20
+    config = json.loads((folder / "config.json").read_text())
+    assert config["encoder"]["install"] == accurate.NAME
+    assert config["encoder"]["weights_sha256"] == accurate.WEIGHTS_SHA256
+    assert INSTALL_RECORD == "INSTALLED.json"
+    card = (folder / "README.md").read_text(encoding="utf-8")
+    assert "silver standard" in card and "prepare --accurate" in card
+
+
 @pytest.fixture(scope="module")
 def installed():
     if not _installed():

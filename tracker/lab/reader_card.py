@@ -109,7 +109,8 @@ above are each epoch's best on that criterion. Calibration of the kept epoch:
 
 {_table(['source', 'items', 'gold pairs', 'pair F1', 'P', 'R', 'sign on found', 'pair and sign'], rows)}
 """)
-    for key, title in (("evaluation_sets", "Other evaluation-only sets (same run)"),
+    for key, title in (("without_distillation", "Without distillation"),
+                       ("evaluation_sets", "Other evaluation-only sets (same run)"),
                        ("turns", "Ten turns on Wikipedia Current Events"),
                        ("speed", "Speed (2 CPU cores)")):
         if metrics.get(key):

@@ -115,10 +115,30 @@ def by_length(items: Sequence[tuple], batch_size: int):
 def run_units(items: Sequence[tuple], head: dict, states_of, batch_size: int) -> np.ndarray:
     """Logits ``(P, 4)`` of every pair of every unit, in input order: ``states_of(batch)``
     gives a batch's pooled vectors, :func:`~tracker.reader.net.head_logits` the pairs'."""
-    from tracker.reader.net import head_logits
 
     starts = np.cumsum([0] + [len(i[3]) for i in items])
     out = np.zeros((int(starts[-1]), 4), dtype=np.float32)
+    with _one_blas_thread():
+        _run_units(items, head, states_of, batch_size, starts, out)
+    return out
+
+
+def _one_blas_thread():
+    """numpy's BLAS on one thread while the network runs: its idle threads spin between the
+    head's small products and take the cores from the network (measured: a unit at a time went
+    from 60 to 18 ms, batched +9%)."""
+    import contextlib
+
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - scikit-learn brings it
+        return contextlib.nullcontext()
+    return threadpool_limits(1, user_api="blas")
+
+
+def _run_units(items, head, states_of, batch_size, starts, out) -> None:
+    from tracker.reader.net import head_logits
+
     for sel in by_length(items, batch_size):
         batch = [items[i] for i in sel]
         pairs = [(k, s, t) for k, item in enumerate(batch) for s, t in item[3]]
@@ -128,7 +148,6 @@ def run_units(items: Sequence[tuple], head: dict, states_of, batch_size: int) ->
         logits = head_logits(head, mean, states, pairs)
         rows = np.concatenate([np.arange(starts[i], starts[i + 1]) for i in sel])
         out[rows] = logits
-    return out
 
 
 def read_head(adapter: Path) -> dict:
