@@ -44,8 +44,8 @@ ENCODERS = {
               "install": "all-mpnet-base-v2"},
 }
 RECIPE = {"lr": 5e-4, "head_lr": 1e-3, "weight_decay": 0.01, "warmup": 0.06, "clip": 1.0,
-          "batch_size": 12, "batch_unit": "units", "epochs": 4, "bf16": True, "class_weights": "inverse square root "
-          "of class frequency", "max_length": 256}
+          "batch_size": 12, "batch_unit": "units", "epochs": 4, "bf16": True,
+          "class_weights": "inverse square root of class frequency", "max_length": 256}
 
 
 def unit_of(item: Item) -> Unit:
