@@ -59,7 +59,7 @@ def real_candidates(n: int, seed: int = 0):
 
     from tracker.extract import Extractor
     from tracker.ingest import read_articles
-    from tracker.reader.model import article_pairs, inputs_of
+    from tracker.reader.model import article_pairs, by_unit, inputs_of
 
     ex = Extractor()
     pools = {}
@@ -79,15 +79,13 @@ def real_candidates(n: int, seed: int = 0):
     for name, pool in pools.items():
         # Whole units (the reader reads a unit once for all its candidates), drawn until the
         # source's share of candidates is reached.
-        units: dict[int, list] = {}
-        for u, c in pool:
-            units.setdefault(id(u), []).append((u, c))
+        units = by_unit(pool)
         want, got = n // 3 + (name == "voa") * (n % 3), 0
-        for group in rng.sample(list(units.values()), len(units)):
+        for unit, cands in rng.sample(units, len(units)):
             if got >= want:
                 break
-            chosen += group
-            got += len(group)
+            chosen += [(unit, c) for c in cands]
+            got += len(cands)
     return inputs_of(chosen, ex.gaz), {k: len(v) for k, v in pools.items()}
 
 
@@ -146,7 +144,7 @@ ACCURATE = False
 
 def accurate_rates(inputs, repeat: int) -> dict:
     """Candidates per second of the accurate reader (torch bf16 and float32) on the same
-    units, and the share of the fast reader's (bf16) labels it agrees with."""
+    units."""
     from tracker.reader.engine import TorchEngine, encode, n_pairs, pair_tokenizer
     from tracker.reader.model import Reader
     from tracker.tone.model import ADAPTER_FILE

@@ -218,24 +218,18 @@ def reader_soft(out: Path = typer.Option(..., "--out", help="The soft-target fil
     """A teacher reader's probabilities on unlabelled train-allowed units (distillation)."""
     import time
 
-    import numpy as np
-
-    from tracker.lab.distill import load_soft, save_soft, soft_labels, unlabelled_units
+    from tracker.lab.distill import (load_units, save_soft, save_units, soft_labels,
+                                     unlabelled_units)
     from tracker.reader.model import Reader
 
     _logging()
     t = time.perf_counter()
     if units_from:
-        rows, earlier = load_soft(units_from)
-        groups: dict[int, tuple] = {}
-        for u, c, _ in rows:
-            groups.setdefault(id(u), (u, []))[1].append(c)
-        units, counts = list(groups.values()), earlier["sources"]
+        units, counts = load_units(units_from)
     else:
         units, counts = unlabelled_units(data, corpus, per_source, seed)
     if units_only:
-        save_soft(out, [(u, c, np.zeros(4)) for u, cs in units for c in cs],
-                  {"sources": counts, "random_state": seed})
+        save_units(out, units, counts, seed)
         return
     reader = Reader.load(teacher)
     rows = soft_labels(reader, units)

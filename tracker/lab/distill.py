@@ -61,7 +61,7 @@ def unlabelled_units(data: str | Path, corpus: str | Path, per_source: int = 200
     """About ``per_source`` units with candidates from each source: ``[(unit, [candidate,
     ...]), ...]`` and the counts drawn."""
     from tracker.extract import Extractor
-    from tracker.reader.model import article_pairs
+    from tracker.reader.model import article_pairs, by_unit
 
     extractor = extractor or Extractor()
     data, rng = Path(data), random.Random(random_state)
@@ -74,10 +74,8 @@ def unlabelled_units(data: str | Path, corpus: str | Path, per_source: int = 200
         units = []
         for doc, text, published, speaker in documents(data, source, exclude, rng,
                                                        wanted[source]):
-            groups: dict[int, tuple] = {}
-            for _, unit, c in article_pairs(doc, text, published, speaker, extractor)[2]:
-                groups.setdefault(id(unit), (unit, []))[1].append(c)
-            found = list(groups.values())
+            found = by_unit([(unit, c) for _, unit, c in
+                             article_pairs(doc, text, published, speaker, extractor)[2]])
             units += rng.sample(found, min(len(found), 8 if source != "wcep" else 1))
         units = rng.sample(units, min(per_source, len(units)))
         counts[source] = {"units": len(units), "candidates": sum(len(c) for _, c in units)}
@@ -105,6 +103,21 @@ def save_soft(path: str | Path, rows, note: dict) -> None:
         for u, c, p in rows:
             fh.write(json.dumps({"unit": asdict(u), "candidate": asdict(c),
                                  "p": [round(float(x), 5) for x in p]}) + "\n")
+
+
+def load_units(path: str | Path):
+    """The units of an earlier soft-target file, as :func:`unlabelled_units` gives them, and
+    the counts it recorded (its targets are not read)."""
+    from tracker.reader.model import by_unit
+
+    rows, note = load_soft(path)
+    return by_unit([(u, c) for u, c, _ in rows]), note["sources"]
+
+
+def save_units(path: str | Path, units, counts: dict, random_state: int) -> None:
+    """Units drawn but not yet read (targets all zero), for :func:`load_units`."""
+    save_soft(path, [(u, c, np.zeros(4)) for u, cs in units for c in cs],
+              {"sources": counts, "random_state": random_state})
 
 
 def load_soft(path: str | Path):

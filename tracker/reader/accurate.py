@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 from tracker.errors import TrackerError
-from tracker.tone.encoder import INSTALL_RECORD as MARK
+from tracker.tone.encoder import INSTALL_RECORD as MARK, recorded_sha256
 
 NAME = "all-mpnet-base-v2"
 #: sha256 of ``model.safetensors`` of sentence-transformers/all-mpnet-base-v2 at revision e8c3b32.
@@ -35,15 +35,10 @@ def folder() -> Path:
 def encoder_dir() -> Path:
     """The installed, checked encoder folder; a one-line error naming the fix otherwise."""
     path = folder()
-    mark = path / MARK
-    try:
-        record = json.loads(mark.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    if not (path / MARK).is_file():
         raise TrackerError(f"the accurate reader's encoder is not installed in '{path}'; "
-                           f"{FIX}.") from None
-    weights = path / "model.safetensors"
-    if (record.get("sha256") != WEIGHTS_SHA256 or not weights.is_file()
-            or weights.stat().st_size != record.get("size")):
+                           f"{FIX}.")
+    if recorded_sha256(path) != WEIGHTS_SHA256:
         raise TrackerError(f"the accurate reader's encoder in '{path}' is not the checked one; "
                            f"{FIX}.")
     return path

@@ -25,7 +25,7 @@ from typing import Sequence
 import numpy as np
 
 from tracker.errors import TrackerError
-from tracker.tone.encoder import MAX_LENGTH, batches, n_threads
+from tracker.tone.encoder import MAX_LENGTH, by_length, n_threads
 
 ENGINES = ("auto", "onnx", "onnx-fp32", "torch", "torch-fp32")
 INPUT_NAMES = ("input_ids", "token_type_ids", "attention_mask", "state_mask")
@@ -105,49 +105,29 @@ def padded(items: Sequence[tuple]) -> dict[str, np.ndarray]:
     return dict(zip(INPUT_NAMES, (*arr, smask)))
 
 
-def by_length(items: Sequence[tuple], batch_size: int):
-    """Index batches of ``items`` sorted by length (padding falls to about 1%): at most
-    ``batch_size`` units, and the tone network's attention budget, a batch."""
-    order = sorted(range(len(items)), key=lambda i: len(items[i][0]))
-    return list(batches(order, [len(i[0]) for i in items], batch_size))
-
-
 def run_units(items: Sequence[tuple], head: dict, states_of, batch_size: int) -> np.ndarray:
     """Logits ``(P, 4)`` of every pair of every unit, in input order: ``states_of(batch)``
-    gives a batch's pooled vectors, :func:`~tracker.reader.net.head_logits` the pairs'."""
+    gives a batch's pooled vectors, :func:`~tracker.reader.net.head_logits` the pairs'.
+
+    numpy's BLAS runs on one thread meanwhile: its idle threads spin between the head's small
+    products and take the cores from the network (measured: a unit at a time went from 60 to
+    18 ms, batched about +9%)."""
+    from threadpoolctl import threadpool_limits
+
+    from tracker.reader.net import head_logits
 
     starts = np.cumsum([0] + [len(i[3]) for i in items])
     out = np.zeros((int(starts[-1]), 4), dtype=np.float32)
-    with _one_blas_thread():
-        _run_units(items, head, states_of, batch_size, starts, out)
+    with threadpool_limits(1, user_api="blas"):
+        for sel in by_length(items, batch_size):
+            batch = [items[i] for i in sel]
+            pairs = [(k, s, t) for k, item in enumerate(batch) for s, t in item[3]]
+            if not pairs:
+                continue
+            mean, states = states_of(batch)
+            rows = np.concatenate([np.arange(starts[i], starts[i + 1]) for i in sel])
+            out[rows] = head_logits(head, mean, states, pairs)
     return out
-
-
-def _one_blas_thread():
-    """numpy's BLAS on one thread while the network runs: its idle threads spin between the
-    head's small products and take the cores from the network (measured: a unit at a time went
-    from 60 to 18 ms, batched +9%)."""
-    import contextlib
-
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - scikit-learn brings it
-        return contextlib.nullcontext()
-    return threadpool_limits(1, user_api="blas")
-
-
-def _run_units(items, head, states_of, batch_size, starts, out) -> None:
-    from tracker.reader.net import head_logits
-
-    for sel in by_length(items, batch_size):
-        batch = [items[i] for i in sel]
-        pairs = [(k, s, t) for k, item in enumerate(batch) for s, t in item[3]]
-        if not pairs:
-            continue
-        mean, states = states_of(batch)
-        logits = head_logits(head, mean, states, pairs)
-        rows = np.concatenate([np.arange(starts[i], starts[i + 1]) for i in sel])
-        out[rows] = logits
 
 
 def read_head(adapter: Path) -> dict:

@@ -152,6 +152,18 @@ def pair_from_proba(c: Candidate, p: np.ndarray, threshold: float) -> ReadPair:
                     float(stance[k]))
 
 
+def by_unit(pairs: Sequence[tuple[Unit, Candidate]]) -> list[tuple[Unit, list[Candidate]]]:
+    """Consecutive ``(unit, candidate)`` of one unit gathered: ``(unit, [candidate, ...])``
+    per unit, in order."""
+    groups: list[tuple[Unit, list[Candidate]]] = []
+    for unit, c in pairs:
+        if groups and (groups[-1][0] is unit or groups[-1][0] == unit):
+            groups[-1][1].append(c)
+        else:
+            groups.append((unit, [c]))
+    return groups
+
+
 def inputs_of(pairs: Sequence[tuple[Unit, Candidate]], gazetteer) -> list[tuple]:
     """The input of each unit, ready for :func:`~tracker.reader.engine.encode`: consecutive
     ``(unit, candidate)`` of one unit make one input ``(first, second, pairs)`` (its states'
@@ -159,14 +171,8 @@ def inputs_of(pairs: Sequence[tuple[Unit, Candidate]], gazetteer) -> list[tuple]
     network reads each unit once; the logits come back in the order of ``pairs``."""
     from tracker.reader.net import first_segment, marked_text
 
-    groups: list[tuple[Unit, list[Candidate]]] = []
-    for unit, c in pairs:
-        if groups and (groups[-1][0] is unit or groups[-1][0] == unit):
-            groups[-1][1].append(c)
-        else:
-            groups.append((unit, [c]))
     out = []
-    for unit, cands in groups:
+    for unit, cands in by_unit(pairs):
         spans: dict[str, tuple] = {}
         for c in cands:
             spans.setdefault(c.source, c.source_spans)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -86,22 +87,25 @@ def sha256_file(path: str | os.PathLike) -> str:
 INSTALL_RECORD = "INSTALLED.json"
 
 
-@functools.lru_cache(maxsize=8)
-def weights_sha256(model_dir: str | os.PathLike | None = None) -> str:
-    """sha256 hex of the encoder's weights file (identifies the encoder in caches and cards);
-    the hash recorded when the folder was installed and checked, if the weights still have
-    the recorded size."""
-    import json
-
-    path = resolve_encoder_dir(model_dir)
-    weights = weights_file(path)
+def recorded_sha256(path: Path) -> str | None:
+    """The weights hash an installer recorded in the folder ``path``
+    (:data:`INSTALL_RECORD`), if the weights are there with the recorded size; else None."""
     try:
-        record = json.loads((path / INSTALL_RECORD).read_text(encoding="utf-8"))
-        if record["size"] == weights.stat().st_size:
+        record = json.loads((Path(path) / INSTALL_RECORD).read_text(encoding="utf-8"))
+        if record["size"] == (Path(path) / "model.safetensors").stat().st_size:
             return str(record["sha256"])
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    return sha256_file(weights)
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def weights_sha256(model_dir: str | os.PathLike | None = None) -> str:
+    """sha256 hex of the encoder's weights file (identifies the encoder in caches and cards);
+    the hash recorded when the folder was installed and checked (:func:`recorded_sha256`),
+    where there is one."""
+    path = resolve_encoder_dir(model_dir)
+    return recorded_sha256(path) or sha256_file(weights_file(path))
 
 
 def default_cache_dir() -> Path:
@@ -148,3 +152,10 @@ def batches(order: list[int], lengths: list[int], batch_size: int):
         batch.append(i)
     if batch:
         yield batch
+
+
+def by_length(items, batch_size: int) -> list[list[int]]:
+    """Index batches of ``items`` (each item's first element its token ids) sorted by length,
+    so padding stays small: :func:`batches` of the sorted order."""
+    order = sorted(range(len(items)), key=lambda i: len(items[i][0]))
+    return list(batches(order, [len(i[0]) for i in items], batch_size))

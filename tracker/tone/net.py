@@ -28,7 +28,7 @@ from torch import nn
 from transformers import AutoModel, AutoTokenizer
 
 from tracker.errors import TrackerError
-from tracker.tone.encoder import MAX_LENGTH, batches, n_threads, resolve_encoder_dir
+from tracker.tone.encoder import MAX_LENGTH, by_length, n_threads, resolve_encoder_dir
 
 Span = tuple[int, int]
 
@@ -308,10 +308,9 @@ def run_batches(net, items, batch_size: int, bf16: bool, collate_fn, n_out: int)
     them), batched by sorted length, in input order. ``bf16``: bfloat16 autocast on a CPU,
     float16 on a GPU."""
     out = np.zeros((len(items), n_out), dtype=np.float32)
-    order = sorted(range(len(items)), key=lambda i: len(items[i][0]))
     dev = next(net.parameters()).device
     with torch.inference_mode():
-        for sel in batches(order, [len(item[0]) for item in items], batch_size):
+        for sel in by_length(items, batch_size):
             batch = collate_fn([items[i] for i in sel], dev)
             with torch.autocast(dev.type, enabled=bf16, dtype=torch.float16
                                 if dev.type == "cuda" else torch.bfloat16):
