@@ -144,14 +144,16 @@ ACCURATE = False
 
 def accurate_rates(inputs, repeat: int) -> dict:
     """Candidates per second of the accurate reader (torch bf16 and float32) on the same
-    units."""
+    units, and the agreement of bf16 with float32."""
     from tracker.reader.engine import TorchEngine, encode, n_pairs, pair_tokenizer
     from tracker.reader.model import Reader
     from tracker.tone.model import ADAPTER_FILE
 
+    from tracker.reader.export import compare
+
     reader = Reader.load("accurate")
     items = encode(pair_tokenizer(str(reader.encoder)), inputs)
-    out = {}
+    out, logits = {}, {}
     for fp32 in (False, True):
         engine = TorchEngine(reader.path / ADAPTER_FILE, reader.config["network"],
                              reader.encoder, fp32=fp32)
@@ -159,9 +161,12 @@ def accurate_rates(inputs, repeat: int) -> dict:
         secs = []
         for _ in range(repeat):
             t = time.perf_counter()
-            engine.logits(items)
+            logits[engine.name] = engine.logits(items)
             secs.append(time.perf_counter() - t)
         out[engine.name] = round(n_pairs(items) / statistics.median(secs), 1)
+    if "torch" in logits:  # bf16 against float32
+        out["torch agreement"] = compare(logits["torch-fp32"], logits["torch"],
+                                         reader.temperature, reader.threshold)
     return out
 
 
@@ -313,7 +318,11 @@ def main() -> None:
         print(f"{'torch-fp32, one unit at a time':<36} "
               f"{t['torch-fp32 one unit at a time']:>8.1f}")
         for name, rate in (t["accurate"] or {}).items():
-            print(f"{'accurate reader, ' + name:<36} {rate:>8.1f}")
+            if isinstance(rate, dict):
+                print(f"{'accurate reader, ' + name:<36} labels {rate['label_agreement']:.4f}"
+                      f" tone p99 {rate['tone_diff_p99']:.4f}")
+            else:
+                print(f"{'accurate reader, ' + name:<36} {rate:>8.1f}")
         if args.corpus:
             result["corpus_test"] = corpus_table()
             for name, s in result["corpus_test"].items():

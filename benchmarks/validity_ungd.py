@@ -8,6 +8,12 @@ time, outside the repository), ``tracker.extract.Extractor`` extracts statements
 and year. The index is then compared, pair-year by pair-year, with how often the two countries
 voted the same way in the UN General Assembly that session.
 
+``--reader fast|accurate|FOLDER`` reads the speeches with a learned reader instead
+(``tracker.reader.ReaderStage``, each speech with its speaker, as ``tracker run`` reads a speech
+with ``speaker``): its statements whose source is the speaker, with the reader's own tones, stand
+in for the speech mode and the tone model below; the index, VADER and the statistics are the
+same.
+
 Speech mode (this script only, not the package)
 -----------------------------------------------
 In a General Debate speech the speaker is "we", "my country", "my delegation", so the package's
@@ -215,6 +221,42 @@ def extract_year(data_dir: Path, year: int, cache: Path, extractor, gazetteer,
         out.extend(speech_statements(art, speaker[art.external_id], extractor, gazetteer,
                                      mode))
     frame = pd.DataFrame(out, columns=[c for c in STATEMENT_COLUMNS if c != "statement_id"])
+    tmp = path.with_suffix(".tmp")
+    frame.to_csv(tmp, index=False, compression="gzip")
+    tmp.replace(path)
+    return frame
+
+
+def reader_year(data_dir: Path, year: int, cache: Path, stage) -> pd.DataFrame:
+    """The statements a reader (:class:`tracker.reader.ReaderStage`) finds in one year's
+    speeches, each speech read with its speaker, keeping those whose source is the speaker
+    (what a third state does is reported, not the speaker's stance); with their tones. Cached
+    as CSV per (reader and rules, year)."""
+    key = hashlib.sha256(f"{stage.version}|{SPEECH_MODE_VERSION}|reader".encode()
+                         ).hexdigest()[:12]
+    path = cache / f"reader-{key}-{year}.csv.gz"
+    if path.is_file():
+        return pd.read_csv(path, keep_default_na=False)
+    rows = speeches(data_dir, range(year, year + 1))
+    speaker = dict(zip(rows["external_id"], rows["iso3"]))
+    articles = {a.id: a for a in read_speech_articles(data_dir, rows)}
+    out = []
+    items = ((a.id, a.text, a.published, speaker[a.external_id]) for a in articles.values())
+    for article_id, result in stage.analyse_many(items):
+        art = articles[article_id]
+        for s, (tone, label, confidence) in zip(result.statements, result.tones):
+            if s.source != speaker[art.external_id]:
+                continue
+            rel = lambda spans: [[a - s.clause_start, b - s.clause_start]  # noqa: E731
+                                 for a, b in spans]
+            out.append({"article_id": art.id, "external_id": art.external_id,
+                        "published": art.published, "source": s.source, "target": s.target,
+                        "sentence": s.sentence, "clause": s.sentence,
+                        "target_spans": json.dumps(rel(s.target_spans)),
+                        "source_spans": json.dumps(rel(s.source_spans)), "rule": "reader",
+                        "tone": tone, "label": label, "confidence": confidence})
+    columns = [c for c in STATEMENT_COLUMNS if c != "statement_id"]
+    frame = pd.DataFrame(out, columns=columns + ["tone", "label", "confidence"])
     tmp = path.with_suffix(".tmp")
     frame.to_csv(tmp, index=False, compression="gzip")
     tmp.replace(path)
@@ -557,6 +599,9 @@ def main(argv=None) -> dict:
                          "(e.g. tone-ec0de80672bb) and leave out statements it never scored")
     ap.add_argument("--boot", type=int, default=1000, help="bootstrap resamples")
     ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--reader", default=None, metavar="MODEL",
+                    help="read the speeches with a reader (fast, accurate or a folder) instead "
+                         "of the rules' speech mode and the tone model")
     args = ap.parse_args(argv)
     years = parse_years(args.years)
     args.cache.mkdir(parents=True, exist_ok=True)
@@ -571,20 +616,34 @@ def main(argv=None) -> dict:
     # 1. extract (speech mode), per year, cached
     t = time.perf_counter()
     extractor, gazetteer = Extractor(), Gazetteer.default()
-    frames = [extract_year(args.data, y, args.cache, extractor, gazetteer, args.mode)
-              for y in years]
+    if args.reader:
+        from tracker.reader import Reader, ReaderStage
+
+        stage = ReaderStage(Reader.load(args.reader), extractor)
+        frames = []
+        for y in years:
+            frames.append(reader_year(args.data, y, args.cache, stage))
+            log(f"  {y}: {len(frames[-1])} statements of the speakers "
+                f"({time.perf_counter() - t:.0f}s)")
+    else:
+        frames = [extract_year(args.data, y, args.cache, extractor, gazetteer, args.mode)
+                  for y in years]
     st = pd.concat(frames, ignore_index=True)
     st["statement_id"] = np.arange(len(st))
     st["published"] = pd.to_datetime(st["published"])
     n_speeches = len(speeches(args.data, years))
     seconds["extract"] = time.perf_counter() - t
-    log(f"extract (speech mode {args.mode}): {n_speeches} speeches {years.start}-{years.stop - 1}, {len(st)} statements "
-        f"({st['rule'].str.startswith('pkg:').sum()} from the package's rules, the rest "
-        f"speech:mention) ({seconds['extract']:.1f}s)")
+    how = (f"the {args.reader} reader, the speakers' own statements" if args.reader else
+           f"speech mode {args.mode}, {st['rule'].str.startswith('pkg:').sum()} from the "
+           "package's rules, the rest speech:mention")
+    log(f"extract: {n_speeches} speeches {years.start}-{years.stop - 1}, {len(st)} statements "
+        f"({how}) ({seconds['extract']:.1f}s)")
 
     # 2. tone: our model (cached), VADER on the same clause
     t = time.perf_counter()
-    if args.tones_from_cache:
+    if args.reader:
+        tone_model_id = stage.model_id
+    elif args.tones_from_cache:
         tone_model_id = args.tones_from_cache
         st[["tone", "label", "confidence"]] = cached_tones(st, args.cache, args.tones_from_cache,
                                                            log=log)
@@ -701,7 +760,7 @@ def main(argv=None) -> dict:
     report = {
         "years": [years.start, years.stop - 1], "speeches": n_speeches,
         "statements": int(len(st)), "speech_mode": f"{SPEECH_MODE_VERSION} {args.mode}",
-        "extractor": extractor.version, "tone_model": tone_model_id, "rules": {k: int(v) for k, v in st["rule"].value_counts().head(20).items()},
+        "extractor": extractor.version, "reader": args.reader, "tone_model": tone_model_id, "rules": {k: int(v) for k, v in st["rule"].value_counts().head(20).items()},
         "pair_years_indexed": int(len(base)), "results": results, "sanity": sanity, "seconds": seconds,
         "command": " ".join([sys.executable, *sys.argv]),
     }

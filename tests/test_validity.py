@@ -1,6 +1,7 @@
 """The pure functions of ``benchmarks/validity_ungd.py``: vote agreement, pairing, statistics.
 
-The benchmark itself (extraction and scoring of thousands of speeches) is not run here.
+The benchmark itself (extraction and scoring of thousands of speeches) is not run here; the
+reader mode runs on one short speech.
 """
 from __future__ import annotations
 
@@ -147,3 +148,28 @@ def test_country_adjusted_removes_what_the_countries_explain(validity):
     out = validity.country_adjusted(f, ["additive", "mixed"])
     assert out["additive"].isna().all()          # nothing pair-specific left
     assert np.corrcoef(out["mixed"], pair)[0, 1] > 0.8
+
+
+def test_reader_mode_keeps_the_speakers_own_statements(validity, tmp_path):
+    """``--reader``: the fast reader reads each speech with its speaker; only the speaker's
+    statements are kept, with the reader's tones, and a second call reads the year's cache."""
+    from tracker.reader import Reader, ReaderStage
+
+    (tmp_path / "ungd").mkdir()
+    (tmp_path / "ungd" / "KEN_70_2015.txt").write_text(
+        "We thank Japan for its generous support to our refugees. Russia attacked Ukraine "
+        "last year.", encoding="utf-8")
+    (tmp_path / "ungd" / "index.csv").write_text("path,iso3,year\nKEN_70_2015.txt,KEN,2015\n",
+                                                 encoding="utf-8")
+    stage = ReaderStage(Reader.load("fast"))
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    frame = validity.reader_year(tmp_path, 2015, cache, stage)
+    assert len(frame) and set(frame["source"]) == {"KEN"}
+    assert "JPN" in set(frame["target"])
+    row = frame[frame["target"] == "JPN"].iloc[0]
+    (s, e), = json.loads(row["target_spans"])
+    assert row["clause"][s:e] == "Japan" and row["tone"] > 0
+    assert len(list(cache.glob("reader-*-2015.csv.gz"))) == 1
+    again = validity.reader_year(tmp_path, 2015, cache, stage)
+    assert again[["source", "target"]].values.tolist() == frame[["source", "target"]].values.tolist()

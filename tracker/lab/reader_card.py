@@ -112,6 +112,7 @@ above are each epoch's best on that criterion. Calibration of the kept epoch:
     for key, title in (("without_distillation", "Without distillation"),
                        ("evaluation_sets", "Other evaluation-only sets (same run)"),
                        ("turns", "Ten turns on Wikipedia Current Events"),
+                       ("validity", "UN General Debate: the index against UN votes"),
                        ("speed", "Speed (2 CPU cores)")):
         if metrics.get(key):
             block = metrics[key]

@@ -52,6 +52,9 @@ def default_device() -> str:
 
 
 def _read_folder(path: str):
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # its "Loading weights" bar is noise in a run's output
     try:
         return (AutoTokenizer.from_pretrained(path, local_files_only=True),
                 AutoModel.from_pretrained(path, local_files_only=True))
