@@ -206,61 +206,65 @@ def speech_statements(article, speaker: str, extractor, gazetteer,
     return rows
 
 
-def extract_year(data_dir: Path, year: int, cache: Path, extractor, gazetteer,
-                 mode: str = "filtered") -> pd.DataFrame:
-    """Speech-mode statements of one year, cached as CSV per (extractor, speech mode, year)."""
-    key = hashlib.sha256(f"{extractor.version}|{SPEECH_MODE_VERSION}|{mode}".encode()
-                         ).hexdigest()[:12]
-    path = cache / f"statements-{key}-{year}.csv.gz"
+def cached_year(data_dir: Path, year: int, cache: Path, name: str, version: str,
+                statements, columns) -> pd.DataFrame:
+    """One year's statement rows, cached as CSV per (``name``, ``version``, year):
+    ``statements(articles, speaker)`` makes them from the year's speech articles and each
+    speech's speaker (external id -> ISO3)."""
+    key = hashlib.sha256(version.encode()).hexdigest()[:12]
+    path = cache / f"{name}-{key}-{year}.csv.gz"
     if path.is_file():
         return pd.read_csv(path, keep_default_na=False)
     rows = speeches(data_dir, range(year, year + 1))
     speaker = dict(zip(rows["external_id"], rows["iso3"]))
-    out = []
-    for art in read_speech_articles(data_dir, rows):
-        out.extend(speech_statements(art, speaker[art.external_id], extractor, gazetteer,
-                                     mode))
-    frame = pd.DataFrame(out, columns=[c for c in STATEMENT_COLUMNS if c != "statement_id"])
+    frame = pd.DataFrame(statements(read_speech_articles(data_dir, rows), speaker),
+                         columns=columns)
     tmp = path.with_suffix(".tmp")
     frame.to_csv(tmp, index=False, compression="gzip")
     tmp.replace(path)
     return frame
+
+
+def extract_year(data_dir: Path, year: int, cache: Path, extractor, gazetteer,
+                 mode: str = "filtered") -> pd.DataFrame:
+    """Speech-mode statements of one year, cached per (extractor, speech mode, year)."""
+    def statements(articles, speaker):
+        return [row for art in articles for row in speech_statements(
+            art, speaker[art.external_id], extractor, gazetteer, mode)]
+
+    return cached_year(data_dir, year, cache, "statements",
+                       f"{extractor.version}|{SPEECH_MODE_VERSION}|{mode}", statements,
+                       [c for c in STATEMENT_COLUMNS if c != "statement_id"])
 
 
 def reader_year(data_dir: Path, year: int, cache: Path, stage) -> pd.DataFrame:
     """The statements a reader (:class:`tracker.reader.ReaderStage`) finds in one year's
     speeches, each speech read with its speaker, keeping those whose source is the speaker
     (what a third state does is reported, not the speaker's stance); with their tones. Cached
-    as CSV per (reader and rules, year)."""
-    key = hashlib.sha256(f"{stage.version}|{SPEECH_MODE_VERSION}|reader".encode()
-                         ).hexdigest()[:12]
-    path = cache / f"reader-{key}-{year}.csv.gz"
-    if path.is_file():
-        return pd.read_csv(path, keep_default_na=False)
-    rows = speeches(data_dir, range(year, year + 1))
-    speaker = dict(zip(rows["external_id"], rows["iso3"]))
-    articles = {a.id: a for a in read_speech_articles(data_dir, rows)}
-    out = []
-    items = ((a.id, a.text, a.published, speaker[a.external_id]) for a in articles.values())
-    for article_id, result in stage.analyse_many(items):
-        art = articles[article_id]
-        for s, (tone, label, confidence) in zip(result.statements, result.tones):
-            if s.source != speaker[art.external_id]:
-                continue
-            rel = lambda spans: [[a - s.clause_start, b - s.clause_start]  # noqa: E731
-                                 for a, b in spans]
-            out.append({"article_id": art.id, "external_id": art.external_id,
-                        "published": art.published, "source": s.source, "target": s.target,
-                        "sentence": s.sentence, "clause": s.sentence,
-                        "target_spans": json.dumps(rel(s.target_spans)),
-                        "source_spans": json.dumps(rel(s.source_spans)), "rule": "reader",
-                        "tone": tone, "label": label, "confidence": confidence})
-    columns = [c for c in STATEMENT_COLUMNS if c != "statement_id"]
-    frame = pd.DataFrame(out, columns=columns + ["tone", "label", "confidence"])
-    tmp = path.with_suffix(".tmp")
-    frame.to_csv(tmp, index=False, compression="gzip")
-    tmp.replace(path)
-    return frame
+    per (reader and rules, year)."""
+    def statements(articles, speaker):
+        articles = {a.id: a for a in articles}
+        items = ((a.id, a.text, a.published, speaker[a.external_id]) for a in articles.values())
+        out = []
+        for article_id, result in stage.analyse_many(items):
+            art = articles[article_id]
+            for s, (tone, label, confidence) in zip(result.statements, result.tones):
+                if s.source != speaker[art.external_id]:
+                    continue
+                rel = lambda spans: [[a - s.clause_start, b - s.clause_start]  # noqa: E731
+                                     for a, b in spans]
+                out.append({"article_id": art.id, "external_id": art.external_id,
+                            "published": art.published, "source": s.source,
+                            "target": s.target, "sentence": s.sentence, "clause": s.sentence,
+                            "target_spans": json.dumps(rel(s.target_spans)),
+                            "source_spans": json.dumps(rel(s.source_spans)), "rule": "reader",
+                            "tone": tone, "label": label, "confidence": confidence})
+        return out
+
+    return cached_year(data_dir, year, cache, "reader",
+                       f"{stage.version}|{SPEECH_MODE_VERSION}|reader", statements,
+                       [c for c in STATEMENT_COLUMNS if c != "statement_id"]
+                       + ["tone", "label", "confidence"])
 
 
 # ----------------------------------------------------------------------------------------------

@@ -26,8 +26,8 @@ def chart_png(window: pd.DataFrame, pairs: list[tuple[str, str]], alerts: pd.Dat
     if len(fig.axes) == 1:
         # Fixed margins (room on the right for a legend beside the plot): half the time of
         # the constrained layout, which the small multiples of many pairs still need.
-        legend = ax.get_legend() is not None and len(pairs) > 1
-        fig.subplots_adjust(left=0.085, right=0.83 if legend else 0.975, bottom=0.14, top=0.92)
+        fig.subplots_adjust(left=0.085, right=0.83 if ax.get_legend() is not None else 0.975,
+                            bottom=0.14, top=0.92)
     else:
         fig.set_layout_engine("constrained")
     buf = io.BytesIO()
