@@ -2,7 +2,7 @@
 same run.
 
     python benchmarks/bench_reader.py [--candidates 5000] [--corpus] [--runs] [--repeat 3]
-    python benchmarks/bench_reader.py --memory 100000     # 0: every text (>100,000 statements)
+    python benchmarks/bench_reader.py --memory 0 [--repeat 1]  # every text: 79,940 statements
 
 1. Candidates per second through the reader's network on the candidates of real text (VOA
    stories, WCEP items and UN General Debate speeches of 2023, a third each), batched and
@@ -15,9 +15,11 @@ same run.
 3. ``--runs``: whole ``tracker run`` commands, each in a fresh process: cold over the VOA
    stories and over 2,000 WCEP items, with the rules + tone model and with the reader
    (``auto`` engine); then a second run on the unchanged VOA data.
-4. ``--memory N``: peak resident memory of a process that ingests N WCEP items, extracts their
-   statements with the rules and scores them with the tone model (streamed in chunks), against
-   the same process's memory once the tone model is loaded.
+4. ``--memory N``: peak resident memory of a process that ingests N WCEP items (0: every text
+   below), extracts their statements with the rules and scores them with the tone model
+   (streamed in chunks), against the same process's memory once the tone model is loaded; each
+   measure in a fresh process, in turns with the baseline: batches of 64 up to 8,192 tokens
+   instead of the tracker's token budget.
 """
 from __future__ import annotations
 
@@ -217,20 +219,24 @@ def whole_runs(repeat: int) -> dict:
 def _everything(path: Path) -> None:
     """Every text of the train-allowed and unlabelled sets in one JSONL file, streamed: all
     WCEP items, all UN General Debate speeches (with their speaker), the White House
-    statements, remarks and briefings, and the State Department press releases."""
+    statements, remarks and briefings, the State Department's press releases and posts, and
+    the VOA stories."""
     import csv
 
     from tracker.extract import Gazetteer
+    from tracker.ingest.clean import clean_text
 
     keep = ("id", "url", "title", "published", "outlet", "text")
     with open(path, "w", encoding="utf-8") as out:
         for name in (WCEP, DATA / "whitehouse" / "statements_2021_2026.jsonl.gz",
                      DATA / "whitehouse" / "remarks_briefings_2021_2026.jsonl.gz",
-                     DATA / "state_dept" / "press_releases_2021_2022.jsonl.gz"):
-            with gzip.open(name, "rt", encoding="utf-8") as fh:
+                     DATA / "state_dept" / "press_releases_2021_2022.jsonl.gz",
+                   DATA / "state_dept" / "tweets_2008_2026.jsonl.gz", VOA):
+            with (gzip.open if name.suffix == ".gz" else open)(name, "rt", encoding="utf-8") as fh:
                 for line in fh:
                     r = json.loads(line)
-                    out.write(json.dumps({f: r[f] for f in keep if r.get(f)}) + "\n")
+                    if clean_text(r["text"]):  # a post may be a bare link
+                        out.write(json.dumps({f: r[f] for f in keep if r.get(f)}) + "\n")
         with open(DATA / "ungd" / "index.csv", encoding="utf-8") as fh:
             for r in csv.DictReader(fh):
                 if Gazetteer.default().is_country(r["iso3"]):
@@ -240,11 +246,39 @@ def _everything(path: Path) -> None:
                         + "\n")
 
 
-def memory(n: int) -> dict:
+#: The baseline of the memory measure: batches of 64 up to this many tokens (before the
+#: tracker's token budget of :data:`tracker.tone.encoder.TOKEN_BUDGET`).
+BASELINE_TOKENS = 64 * 128
+
+
+def memory(n: int, repeat: int) -> dict:
+    """:func:`memory_child` in fresh processes, in turns: with the tracker's batches and with
+    batches of 64 up to :data:`BASELINE_TOKENS`; the median of ``repeat`` each."""
+    from tracker.tone.encoder import TOKEN_BUDGET
+
+    runs: dict[int, list[dict]] = {TOKEN_BUDGET: [], BASELINE_TOKENS: []}
+    for _ in range(repeat):
+        for tokens, rows in runs.items():
+            done = subprocess.run([sys.executable, __file__, "--memory-child", str(n),
+                                   "--tokens", str(tokens)],
+                                  check=True, capture_output=True, text=True)
+            rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    out = {}
+    for tokens, rows in runs.items():
+        name = "tracker" if tokens == TOKEN_BUDGET else "baseline"
+        out[name] = {k: (round(statistics.median(r[k] for r in rows), 1)
+                         if isinstance(rows[0][k], float) else rows[0][k]) for k in rows[0]}
+        out[name]["runs"] = len(rows)
+    return out
+
+
+def memory_child(n: int, tokens: int) -> dict:
     """In this process: ingest, extract and score ``n`` WCEP items (0: every text of
-    :func:`_everything`); peak RSS in MB."""
+    :func:`_everything`) in batches of at most ``tokens`` tokens; peak RSS in MB."""
     from tracker import pipeline
-    from tracker.tone import ToneInput, ToneModel
+    from tracker.tone import ToneInput, ToneModel, encoder
+
+    encoder.TOKEN_BUDGET = tokens
 
     def peak_mb() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -272,14 +306,17 @@ def memory(n: int) -> dict:
             pipeline.extract(store)
             extracted = peak_mb()
             n_statements = store.counts()["statements"]
+            t_score = time.perf_counter()
             scored, cached = pipeline.score(store, model)
-        seconds = time.perf_counter() - t
+            t_end = time.perf_counter()
+        seconds = t_end - t
         return {"items": n, "statements": n_statements, "scored": scored, "from_cache": cached,
                 "peak_mb_model_loaded": round(loaded), "peak_mb_after_ingest": round(ingested), "peak_mb_after_extract":
                 round(extracted), "peak_mb_after_scoring": round(peak_mb()),
                 "peak_mb_extraction_workers": round(resource.getrusage(
                     resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
-                "seconds": round(seconds, 1)}
+                "seconds": round(seconds, 1), "scoring_seconds": round(t_end - t_score, 1),
+                "batch_tokens": tokens}
 
 
 def main() -> None:
@@ -290,7 +327,10 @@ def main() -> None:
     parser.add_argument("--runs", action="store_true")
     parser.add_argument("--memory", type=int, default=None,
                         help="WCEP items to ingest, extract and score in one process, with "
-                             "its peak memory; 0: every text of the train-allowed sets")
+                             "its peak memory; 0: every text of WCEP, the UN speeches, the "
+                             "White House, the State Department and VOA")
+    parser.add_argument("--memory-child", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--tokens", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--accurate", action="store_true",
                         help="also time the accurate reader on the same units")
     parser.add_argument("--json", type=Path, help="Also write the figures here.")
@@ -298,9 +338,13 @@ def main() -> None:
     global ACCURATE
     ACCURATE = args.accurate
     result = {"cores": len(os.sched_getaffinity(0))}
+    if args.memory_child is not None:
+        print(json.dumps(memory_child(args.memory_child, args.tokens)))
+        return
     if args.memory is not None:
-        result["memory"] = memory(args.memory)
-        print(json.dumps(result["memory"]))
+        result["memory"] = memory(args.memory, args.repeat)
+        for name, m in result["memory"].items():
+            print(name, json.dumps(m))
     else:
         t = engine_table(args.candidates, args.repeat)
         result["engines"] = t

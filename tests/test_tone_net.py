@@ -199,13 +199,13 @@ def test_adapter_not_matching_the_recipe_raises(tmp_path):
 
 
 def test_long_clauses_go_in_smaller_batches():
-    from tracker.tone.encoder import ATTENTION_BUDGET, batches
+    from tracker.tone.encoder import TOKEN_BUDGET, batches
 
     lengths = [12] * 150 + [130] * 40 + [512] * 9
     order = list(range(len(lengths)))
     got = list(batches(order, lengths, 64))
     assert [i for b in got for i in b] == order  # every item once, in order
     assert all(len(b) <= 64 for b in got)
-    assert all(len(b) == 1 or len(b) * max(lengths[i] for i in b) ** 2 <= ATTENTION_BUDGET
+    assert all(len(b) == 1 or len(b) * max(lengths[i] for i in b) <= TOKEN_BUDGET
                for b in got)
     assert len(got[0]) == 64 and len(got[-1]) <= 4  # short ones fill, the longest are few

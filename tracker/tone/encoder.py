@@ -134,19 +134,23 @@ def use_bf16() -> bool:
     return os.environ.get("TRACKER_BF16", "1") not in ("0", "false", "no")
 
 
-#: At most this many query-key pairs of attention in a batch (batch size x padded length²):
-#: long clauses (a UN speech's sentences run to 512 tokens) go in smaller batches, so the
-#: memory stays flat; short ones still fill ``batch_size``.
-ATTENTION_BUDGET = 64 * 128 * 128
+#: At most this many tokens in a batch, padding included (batch size x padded length): short
+#: clauses still fill ``batch_size``, long ones (up to :data:`MAX_LENGTH`) go a few at a time.
+#: Memory follows the largest batches (oneDNN keeps a work buffer for each input shape it has
+#: run). Scoring the 79,940 statements of all the WCEP, UN speech, White House, State Department
+#: and VOA text peaked at 1,010 MB against 1,613 MB with batches of 64 up to 8,192 tokens, 3-11%
+#: slower; the reader's network got faster (766 against 700 candidates/s in turns).
+#: ``benchmarks/bench_reader.py --memory 0``.
+TOKEN_BUDGET = 1024
 
 
 def batches(order: list[int], lengths: list[int], batch_size: int):
     """Consecutive slices of ``order`` (sorted by length, ascending) of at most ``batch_size``
-    items and at most :data:`ATTENTION_BUDGET` padded query-key pairs."""
+    items and at most :data:`TOKEN_BUDGET` padded tokens (one item may exceed it alone)."""
     batch: list[int] = []
     for i in order:
         n = len(batch) + 1
-        if batch and (n > batch_size or n * lengths[i] ** 2 > ATTENTION_BUDGET):
+        if batch and (n > batch_size or n * lengths[i] > TOKEN_BUDGET):
             yield batch
             batch = []
         batch.append(i)
