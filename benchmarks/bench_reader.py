@@ -231,7 +231,7 @@ def _everything(path: Path) -> None:
         for name in (WCEP, DATA / "whitehouse" / "statements_2021_2026.jsonl.gz",
                      DATA / "whitehouse" / "remarks_briefings_2021_2026.jsonl.gz",
                      DATA / "state_dept" / "press_releases_2021_2022.jsonl.gz",
-                   DATA / "state_dept" / "tweets_2008_2026.jsonl.gz", VOA):
+                     DATA / "state_dept" / "tweets_2008_2026.jsonl.gz", VOA):
             with (gzip.open if name.suffix == ".gz" else open)(name, "rt", encoding="utf-8") as fh:
                 for line in fh:
                     r = json.loads(line)
@@ -267,7 +267,8 @@ def memory(n: int, repeat: int) -> dict:
     for tokens, rows in runs.items():
         name = "tracker" if tokens == TOKEN_BUDGET else "baseline"
         out[name] = {k: (round(statistics.median(r[k] for r in rows), 1)
-                         if isinstance(rows[0][k], float) else rows[0][k]) for k in rows[0]}
+                         if k.startswith("peak") or k.endswith("seconds") else rows[0][k])
+                     for k in rows[0]}
         out[name]["runs"] = len(rows)
     return out
 
