@@ -256,16 +256,16 @@ def memory(n: int, repeat: int) -> dict:
     batches of 64 up to :data:`BASELINE_TOKENS`; the median of ``repeat`` each."""
     from tracker.tone.encoder import TOKEN_BUDGET
 
-    runs: dict[int, list[dict]] = {TOKEN_BUDGET: [], BASELINE_TOKENS: []}
+    settings = {"tracker": TOKEN_BUDGET, "baseline": BASELINE_TOKENS}
+    runs: dict[str, list[dict]] = {name: [] for name in settings}
     for _ in range(repeat):
-        for tokens, rows in runs.items():
+        for name, tokens in settings.items():
             done = subprocess.run([sys.executable, __file__, "--memory-child", str(n),
                                    "--tokens", str(tokens)],
                                   check=True, capture_output=True, text=True)
-            rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            runs[name].append(json.loads(done.stdout.strip().splitlines()[-1]))
     out = {}
-    for tokens, rows in runs.items():
-        name = "tracker" if tokens == TOKEN_BUDGET else "baseline"
+    for name, rows in runs.items():
         out[name] = {k: (round(statistics.median(r[k] for r in rows), 1)
                          if k.startswith("peak") or k.endswith("seconds") else rows[0][k])
                      for k in rows[0]}
