@@ -3,6 +3,7 @@ same run.
 
     python benchmarks/bench_reader.py [--candidates 5000] [--corpus] [--runs] [--repeat 3]
     python benchmarks/bench_reader.py --memory 0 [--repeat 1]  # every text: 79,940 statements
+    python benchmarks/bench_reader.py --memory 0 --again 0.3 --only tracker  # past 100,000
 
 1. Candidates per second through the reader's network on the candidates of real text (VOA
    stories, WCEP items and UN General Debate speeches of 2023, a third each), batched and
@@ -18,8 +19,11 @@ same run.
 4. ``--memory N``: peak resident memory of a process that ingests N WCEP items (0: every text
    below), extracts their statements with the rules and scores them with the tone model
    (streamed in chunks), against the same process's memory once the tone model is loaded; each
-   measure in a fresh process, in turns with the baseline: batches of 64 up to 8,192 tokens
-   instead of the tracker's token budget.
+   measure in a fresh process, in turns with two baselines: the tracker's token budget
+   without padding to a multiple of 8 tokens ("unpadded"), and batches of 64 up to 8,192
+   tokens, unpadded (before the token budget). ``--again F`` adds a share F of those documents a
+   second time under new ids (all the text there is gives 79,940 statements); ``--only NAME``
+   runs one setting.
 """
 from __future__ import annotations
 
@@ -216,12 +220,15 @@ def whole_runs(repeat: int) -> dict:
     return out
 
 
-def _everything(path: Path) -> None:
+def _everything(path: Path, again: float = 0.0) -> None:
     """Every text of the train-allowed and unlabelled sets in one JSONL file, streamed: all
     WCEP items, all UN General Debate speeches (with their speaker), the White House
     statements, remarks and briefings, the State Department's press releases and posts, and
-    the VOA stories."""
+    the VOA stories; then a share ``again`` of those documents (every one whose id hashes
+    below it) a second time, under new ids, their sentences ending in "!" instead of "."
+    (other text, so that neither ingest nor the tone cache takes them for the first)."""
     import csv
+    import zlib
 
     from tracker.extract import Gazetteer
     from tracker.ingest.clean import clean_text
@@ -244,6 +251,15 @@ def _everything(path: Path) -> None:
                         "id": r["path"], "published": f"{r['year']}-09-20", "speaker": r["iso3"],
                         "text": (DATA / "ungd" / r["path"]).read_text(encoding="utf-8-sig")})
                         + "\n")
+    if again:
+        with open(path, encoding="utf-8") as fh, open(path, "a", encoding="utf-8") as out:
+            for line in list(fh):  # the file's lines, before any is added
+                r = json.loads(line)
+                if zlib.crc32(r["id"].encode()) / 2 ** 32 < again:
+                    # Other text, or ingest would take it for the same document and the
+                    # tone cache would answer for its statements: sentences end in "!".
+                    out.write(json.dumps({**r, "id": r["id"] + "#again",
+                                          "text": r["text"].replace(". ", "! ")}) + "\n")
 
 
 #: The baseline of the memory measure: batches of 64 up to this many tokens (before the
@@ -251,17 +267,21 @@ def _everything(path: Path) -> None:
 BASELINE_TOKENS = 64 * 128
 
 
-def memory(n: int, repeat: int) -> dict:
-    """:func:`memory_child` in fresh processes, in turns: with the tracker's batches and with
-    batches of 64 up to :data:`BASELINE_TOKENS`; the median of ``repeat`` each."""
-    from tracker.tone.encoder import TOKEN_BUDGET
+def memory(n: int, repeat: int, again: float = 0.0, only: str | None = None) -> dict:
+    """:func:`memory_child` in fresh processes, in turns: with the tracker's batches, with
+    them unpadded (lengths not rounded up to a multiple of 8), and with batches of 64 up to
+    :data:`BASELINE_TOKENS`, unpadded; the median of ``repeat`` each."""
+    from tracker.tone.encoder import PAD_MULTIPLE, TOKEN_BUDGET
 
-    settings = {"tracker": TOKEN_BUDGET, "baseline": BASELINE_TOKENS}
+    settings = {"tracker": (TOKEN_BUDGET, PAD_MULTIPLE), "unpadded": (TOKEN_BUDGET, 1),
+                "baseline": (BASELINE_TOKENS, 1)}
+    settings = {k: v for k, v in settings.items() if only in (None, k)}
     runs: dict[str, list[dict]] = {name: [] for name in settings}
     for _ in range(repeat):
-        for name, tokens in settings.items():
+        for name, (tokens, pad) in settings.items():
             done = subprocess.run([sys.executable, __file__, "--memory-child", str(n),
-                                   "--tokens", str(tokens)],
+                                   "--tokens", str(tokens), "--pad", str(pad),
+                                   "--again", str(again)],
                                   check=True, capture_output=True, text=True)
             runs[name].append(json.loads(done.stdout.strip().splitlines()[-1]))
     out = {}
@@ -273,13 +293,14 @@ def memory(n: int, repeat: int) -> dict:
     return out
 
 
-def memory_child(n: int, tokens: int) -> dict:
+def memory_child(n: int, tokens: int, pad: int, again: float = 0.0) -> dict:
     """In this process: ingest, extract and score ``n`` WCEP items (0: every text of
-    :func:`_everything`) in batches of at most ``tokens`` tokens; peak RSS in MB."""
+    :func:`_everything`) in batches of at most ``tokens`` tokens, padded to a multiple of
+    ``pad``; peak RSS in MB."""
     from tracker import pipeline
     from tracker.tone import ToneInput, ToneModel, encoder
 
-    encoder.TOKEN_BUDGET = tokens
+    encoder.TOKEN_BUDGET, encoder.PAD_MULTIPLE = tokens, pad
 
     def peak_mb() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -287,7 +308,7 @@ def memory_child(n: int, tokens: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "wcep.jsonl"
         if n == 0:
-            _everything(src)
+            _everything(src, again)
         else:
             with gzip.open(WCEP, "rt", encoding="utf-8") as fh:
                 total = sum(1 for _ in fh)
@@ -317,7 +338,7 @@ def memory_child(n: int, tokens: int) -> dict:
                 "peak_mb_extraction_workers": round(resource.getrusage(
                     resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
                 "seconds": round(seconds, 1), "scoring_seconds": round(t_end - t_score, 1),
-                "batch_tokens": tokens}
+                "batch_tokens": tokens, "pad_multiple": pad}
 
 
 def main() -> None:
@@ -332,6 +353,11 @@ def main() -> None:
                              "White House, the State Department and VOA")
     parser.add_argument("--memory-child", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--tokens", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--pad", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--again", type=float, default=0.0,
+                        help="with --memory 0: this share of the documents a second time")
+    parser.add_argument("--only", default=None, choices=("tracker", "unpadded", "baseline"),
+                        help="with --memory: run this setting only")
     parser.add_argument("--accurate", action="store_true",
                         help="also time the accurate reader on the same units")
     parser.add_argument("--json", type=Path, help="Also write the figures here.")
@@ -340,10 +366,10 @@ def main() -> None:
     ACCURATE = args.accurate
     result = {"cores": len(os.sched_getaffinity(0))}
     if args.memory_child is not None:
-        print(json.dumps(memory_child(args.memory_child, args.tokens)))
+        print(json.dumps(memory_child(args.memory_child, args.tokens, args.pad, args.again)))
         return
     if args.memory is not None:
-        result["memory"] = memory(args.memory, args.repeat)
+        result["memory"] = memory(args.memory, args.repeat, args.again, args.only)
         for name, m in result["memory"].items():
             print(name, json.dumps(m))
     else:

@@ -199,13 +199,33 @@ def test_adapter_not_matching_the_recipe_raises(tmp_path):
 
 
 def test_long_clauses_go_in_smaller_batches():
-    from tracker.tone.encoder import TOKEN_BUDGET, batches
+    from tracker.tone.encoder import TOKEN_BUDGET, batches, padded_length
 
     lengths = [12] * 150 + [130] * 40 + [512] * 9
     order = list(range(len(lengths)))
     got = list(batches(order, lengths, 64))
     assert [i for b in got for i in b] == order  # every item once, in order
     assert all(len(b) <= 64 for b in got)
-    assert all(len(b) == 1 or len(b) * max(lengths[i] for i in b) <= TOKEN_BUDGET
-               for b in got)
+    # The budget counts the padded length (a multiple of 8: 12 -> 16, 130 -> 136).
+    assert all(len(b) == 1 or len(b) * padded_length(max(lengths[i] for i in b))
+               <= TOKEN_BUDGET for b in got)
     assert len(got[0]) == 64 and len(got[-1]) <= 4  # short ones fill, the longest are few
+    assert [len(b) for b in got if lengths[b[0]] == 130][0] == TOKEN_BUDGET // 136
+
+
+def test_batches_are_padded_to_a_multiple_of_eight_tokens():
+    """Few distinct input shapes: the tone network's and the reader's batches are padded to a
+    multiple of 8 tokens, with the padding masked."""
+    from tracker.reader import net as reader_net
+    from tracker.reader.engine import padded
+    from tracker.tone.encoder import padded_length
+
+    assert [padded_length(n) for n in (1, 8, 9, 17, 256)] == [8, 8, 16, 24, 256]
+    ids, att, tm, tt = net.collate([([101, 7, 102], [0, 1, 0], [0, 0, 0]),
+                                    ([101] + [5] * 9 + [102], [0] * 11, [0] * 11)])
+    assert ids.shape == (2, 16) and att.sum().item() == 3 + 11
+    unit = ([101, 7, 102], [0, 0, 0], [[0, 1, 0]], [(0, 0)])
+    assert reader_net.collate([unit])[0].shape == (1, 8)
+    arrays = padded([unit])
+    assert arrays["input_ids"].shape == (1, 8) and arrays["attention_mask"].sum() == 3
+    assert arrays["state_mask"].shape == (1, 1, 8)

@@ -25,7 +25,7 @@ from typing import Sequence
 import numpy as np
 
 from tracker.errors import TrackerError
-from tracker.tone.encoder import MAX_LENGTH, by_length, n_threads
+from tracker.tone.encoder import MAX_LENGTH, by_length, n_threads, padded_length
 
 ENGINES = ("auto", "onnx", "onnx-fp32", "torch", "torch-fp32")
 INPUT_NAMES = ("input_ids", "token_type_ids", "attention_mask", "state_mask")
@@ -92,8 +92,9 @@ def n_pairs(items: Sequence[tuple]) -> int:
 
 
 def padded(items: Sequence[tuple]) -> dict[str, np.ndarray]:
-    """A batch of encoded units as the exported network's inputs, padded to the longest."""
-    n = max(len(i[0]) for i in items)
+    """A batch of encoded units as the exported network's inputs, padded to the longest (to a
+    multiple of :data:`~tracker.tone.encoder.PAD_MULTIPLE` tokens)."""
+    n = padded_length(max(len(i[0]) for i in items))
     s = max(1, max(len(i[2]) for i in items))
     arr = np.zeros((3, len(items), n), dtype=np.int64)
     smask = np.zeros((len(items), s, n), dtype=np.float32)

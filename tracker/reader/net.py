@@ -21,6 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from tracker.tone.encoder import padded_length
 from tracker.tone.net import add_lora, load_adapter
 
 N_CLASSES = 4
@@ -62,8 +63,9 @@ def first_segment(names: Sequence[str], speaker: int | None = None):
 
 def collate(items, device="cpu"):
     """Encoded units -> padded tensors: ids, types, attention, state masks ``(b, S, t)``
-    and, for every pair of every unit, its unit, source state and target state."""
-    n = max(len(i[0]) for i in items)
+    and, for every pair of every unit, its unit, source state and target state; padded to a
+    multiple of :data:`~tracker.tone.encoder.PAD_MULTIPLE` tokens."""
+    n = padded_length(max(len(i[0]) for i in items))
     s = max(len(i[2]) for i in items)
     ids = torch.zeros(len(items), n, dtype=torch.long)
     types, att = torch.zeros_like(ids), torch.zeros_like(ids)

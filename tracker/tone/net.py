@@ -28,7 +28,8 @@ from torch import nn
 from transformers import AutoModel, AutoTokenizer
 
 from tracker.errors import TrackerError
-from tracker.tone.encoder import MAX_LENGTH, by_length, n_threads, resolve_encoder_dir
+from tracker.tone.encoder import (MAX_LENGTH, by_length, n_threads, padded_length,
+                                   resolve_encoder_dir)
 
 Span = tuple[int, int]
 
@@ -289,8 +290,9 @@ def encode_marked(tokenizer, texts: Sequence[str], target_spans: Sequence[Sequen
 
 
 def collate(items, device="cpu"):
-    """Encoded items -> padded (ids, attention, target mask, token types) tensors."""
-    n = max(len(i[0]) for i in items)
+    """Encoded items -> padded (ids, attention, target mask, token types) tensors, to a multiple
+    of :data:`~tracker.tone.encoder.PAD_MULTIPLE` tokens."""
+    n = padded_length(max(len(i[0]) for i in items))
     ids = torch.zeros(len(items), n, dtype=torch.long)
     att, tm, tt = torch.zeros_like(ids), torch.zeros_like(ids), torch.zeros_like(ids)
     for k, (a, m, t) in enumerate(items):
