@@ -182,9 +182,10 @@ def reader_train(corpus: Path = typer.Option(Path("corpus/dyads"), "--corpus"),
                      None, "--encoder", help="'accurate' (all-mpnet-base-v2, installed by "
                      "tracker prepare --accurate) or an encoder folder; default the bundled "
                      "MiniLM."),
-                 soft: Optional[Path] = typer.Option(
+                 soft: Optional[list[Path]] = typer.Option(
                      None, "--soft", help="A teacher's soft targets (reader-soft) to train "
-                     "on besides the corpus.")) -> None:
+                     "on besides the corpus; repeat it for several files of one teacher.")
+                 ) -> None:
     """Train the reader on the corpus's train part; select and calibrate on its dev part."""
     from tracker.lab.reader_train import train_reader
 
@@ -195,9 +196,9 @@ def reader_train(corpus: Path = typer.Option(Path("corpus/dyads"), "--corpus"),
         encoder = str(accurate.encoder_dir())
     rows, note = None, None
     if soft:
-        from tracker.lab.distill import load_soft
+        from tracker.lab.distill import load_soft_files
 
-        rows, note = load_soft(soft)
+        rows, note = load_soft_files(soft)
     info = train_reader(corpus, out, random_state=seed, epochs=epochs, limit=limit,
                         encoder=encoder, soft=rows, soft_note=note)
     typer.echo(json.dumps(info["metrics"], indent=1))

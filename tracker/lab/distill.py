@@ -141,3 +141,44 @@ def load_soft(path: str | Path):
                                          tuple(map(tuple, c["target_spans"]))),
                          np.array(r["p"], dtype=np.float32)))
     return rows, note
+
+
+def load_soft_files(paths: list) -> tuple[list, dict]:
+    """:func:`load_soft` of several files of one teacher, as one: a unit (the same document,
+    text and offset) drawn into more than one file is kept once, from its first file; the
+    note counts the units and candidates per source of what is kept."""
+    from tracker.errors import TrackerError
+
+    rows, note, seen, states, seconds = [], {}, set(), [], 0.0
+    for path in paths:
+        part, part_note = load_soft(path)
+        states.append(part_note.get("random_state"))
+        seconds += part_note.get("seconds") or 0.0
+        if note and part_note.get("teacher") != note.get("teacher"):
+            raise TrackerError(f"'{path}' holds soft targets of teacher "
+                               f"{part_note.get('teacher')}, not {note.get('teacher')}; pass "
+                               "files of one teacher (or read them again with it).")
+        note = note or {k: v for k, v in part_note.items() if k != "sources"}
+        fresh = [r for r in part if _key(r[0]) not in seen]
+        seen |= {_key(r[0]) for r in fresh}
+        rows += fresh
+    units: dict[str, set] = {}
+    candidates: dict[str, int] = {}
+    for unit, _, _ in rows:
+        source = _source_of(unit)
+        units.setdefault(source, set()).add(_key(unit))
+        candidates[source] = candidates.get(source, 0) + 1
+    note["sources"] = {k: {"units": len(units[k]), "candidates": candidates[k]} for k in units}
+    if len(paths) > 1:
+        note.update(files=len(paths), random_state=states, seconds=round(seconds, 1))
+    return rows, note
+
+
+def _key(unit) -> tuple:
+    return unit.id, unit.text, unit.first_offset
+
+
+def _source_of(unit) -> str:
+    """The data set of a distilled unit, from its document id (WCEP items and White House
+    documents carry their set's prefix; the rest are UN speeches)."""
+    return {"wcep": "wcep", "wh": "whitehouse"}.get(unit.id.split("-")[0], "ungd")

@@ -25,7 +25,9 @@ def _distilled(data: dict) -> str:
                         for k, v in d["sources"].items())
     return (f" Besides, {d['candidates']:,} candidates of unlabelled text ({d['text']}: "
             f"{sources}) with the accurate reader's calibrated probabilities as soft targets "
-            f"(teacher `{d['teacher']}`; distillation, `python -m tracker.lab reader-soft`).")
+            f"(teacher `{d['teacher']}`; distillation, `python -m tracker.lab reader-soft`"
+            + (f"; {d['files']} draws, seeds {', '.join(map(str, d['random_state']))}, each unit "
+               "kept once" if d.get("files") else "") + ").")
 
 
 def write_reader_card(folder: str | os.PathLike) -> Path:
@@ -110,6 +112,7 @@ above are each epoch's best on that criterion. Calibration of the kept epoch:
 {_table(['source', 'items', 'gold pairs', 'pair F1', 'P', 'R', 'sign on found', 'pair and sign'], rows)}
 """)
     for key, title in (("without_distillation", "Without distillation"),
+                       ("tried", "Other recipes tried (dev part only)"),
                        ("evaluation_sets", "Other evaluation-only sets (same run)"),
                        ("turns", "Ten turns on Wikipedia Current Events"),
                        ("validity", "UN General Debate: the index against UN votes"),
