@@ -224,9 +224,9 @@ def _everything(path: Path, again: float = 0.0) -> None:
     """Every text of the train-allowed and unlabelled sets in one JSONL file, streamed: all
     WCEP items, all UN General Debate speeches (with their speaker), the White House
     statements, remarks and briefings, the State Department's press releases and posts, and
-    the VOA stories; then a share ``again`` of those documents (every one whose id hashes
-    below it) a second time, under new ids, their sentences ending in "!" instead of "."
-    (other text, so that neither ingest nor the tone cache takes them for the first)."""
+    the VOA stories; with each document whose id hashes below ``again`` written a second time
+    after it, under a new id, its sentences ending in "!" instead of "." (other text, so that
+    neither ingest nor the tone cache takes it for the first)."""
     import csv
     import zlib
 
@@ -235,6 +235,12 @@ def _everything(path: Path, again: float = 0.0) -> None:
 
     keep = ("id", "url", "title", "published", "outlet", "text")
     with open(path, "w", encoding="utf-8") as out:
+        def write(r: dict) -> None:
+            out.write(json.dumps(r) + "\n")
+            if again and zlib.crc32(r["id"].encode()) / 2 ** 32 < again:
+                out.write(json.dumps({**r, "id": r["id"] + "#again",
+                                      "text": r["text"].replace(". ", "! ")}) + "\n")
+
         for name in (WCEP, DATA / "whitehouse" / "statements_2021_2026.jsonl.gz",
                      DATA / "whitehouse" / "remarks_briefings_2021_2026.jsonl.gz",
                      DATA / "state_dept" / "press_releases_2021_2022.jsonl.gz",
@@ -243,23 +249,13 @@ def _everything(path: Path, again: float = 0.0) -> None:
                 for line in fh:
                     r = json.loads(line)
                     if clean_text(r["text"]):  # a post may be a bare link
-                        out.write(json.dumps({f: r[f] for f in keep if r.get(f)}) + "\n")
+                        write({f: r[f] for f in keep if r.get(f)})
         with open(DATA / "ungd" / "index.csv", encoding="utf-8") as fh:
             for r in csv.DictReader(fh):
                 if Gazetteer.default().is_country(r["iso3"]):
-                    out.write(json.dumps({
-                        "id": r["path"], "published": f"{r['year']}-09-20", "speaker": r["iso3"],
-                        "text": (DATA / "ungd" / r["path"]).read_text(encoding="utf-8-sig")})
-                        + "\n")
-    if again:
-        with open(path, encoding="utf-8") as fh, open(path, "a", encoding="utf-8") as out:
-            for line in list(fh):  # the file's lines, before any is added
-                r = json.loads(line)
-                if zlib.crc32(r["id"].encode()) / 2 ** 32 < again:
-                    # Other text, or ingest would take it for the same document and the
-                    # tone cache would answer for its statements: sentences end in "!".
-                    out.write(json.dumps({**r, "id": r["id"] + "#again",
-                                          "text": r["text"].replace(". ", "! ")}) + "\n")
+                    write({"id": r["path"], "published": f"{r['year']}-09-20",
+                           "speaker": r["iso3"],
+                           "text": (DATA / "ungd" / r["path"]).read_text(encoding="utf-8-sig")})
 
 
 #: The baseline of the memory measure: batches of 64 up to this many tokens (before the

@@ -138,8 +138,8 @@ def use_bf16() -> bool:
 #: clauses still fill ``batch_size``, long ones (up to :data:`MAX_LENGTH`) go a few at a time.
 #: Memory follows the largest batches (oneDNN keeps a work buffer for each input shape it has
 #: run). Scoring the 79,940 statements of all the WCEP, UN speech, White House, State Department
-#: and VOA text peaked at 1,010 MB against 1,613 MB with batches of 64 up to 8,192 tokens, 3-11%
-#: slower; the reader's network got faster (766 against 700 candidates/s in turns).
+#: and VOA text (unpadded) peaked at 1,010 MB against 1,613 MB with batches of 64 up to 8,192
+#: tokens, 3-11% slower; the reader's network got faster (766 against 700 candidates/s in turns).
 #: ``benchmarks/bench_reader.py --memory 0``.
 TOKEN_BUDGET = 1024
 
