@@ -2,8 +2,9 @@
 
 Engines (``TRACKER_ENGINE``, default ``auto``):
 
-- ``onnx``: ONNX Runtime on the CPU, the network exported with its LoRA merged, fused and
-  quantised to int8 (per-channel weights, dynamic activations);
+- ``onnx``: ONNX Runtime on the CPU, the network exported with its LoRA merged and fused, its
+  attention and dense layers quantised to int8 (per-channel weights, dynamic activations) and
+  its embeddings left in float32;
 - ``onnx-fp32``: the same exported network, unquantised;
 - ``torch``: the PyTorch network, under bfloat16 autocast on a CPU (``TRACKER_BF16=0`` turns it
   off) and float16 on a GPU;
@@ -208,9 +209,14 @@ class TorchEngine:
 CHECK_SET = "check.jsonl"
 
 
+#: What the ONNX files are built as (:mod:`tracker.reader.export`); a change gets new files.
+BUILD = "int8 attention and dense layers, float embeddings"
+
+
 def onnx_folder(reader) -> Path:
     """Where the ONNX files of ``reader`` and their check are (or will be) cached: keyed by the
-    reader's identity, the encoder's weights and the exporting libraries' versions."""
+    reader's identity, the encoder's weights, the exporting libraries' versions and
+    :data:`BUILD`."""
     import hashlib
     from importlib.metadata import PackageNotFoundError, version
 
@@ -223,7 +229,7 @@ def onnx_folder(reader) -> Path:
         except PackageNotFoundError:
             versions.append(None)
     key = hashlib.sha256(json.dumps([reader.identity, weights_sha256(reader.encoder),
-                                     versions]).encode()).hexdigest()[:16]
+                                     versions, BUILD]).encode()).hexdigest()[:16]
     return default_cache_dir() / "reader-onnx" / f"{reader.path.name}-{key}"
 
 
