@@ -123,7 +123,7 @@ def _render_html(w: _Week) -> str:
 
     add("<h2>Statements by pair</h2>")
     for r in w.ranked.to_dict("records"):
-        rows = w.pair_statements(r["country_a"], r["country_b"]).to_dict("records")
+        rows = w.pair_statements(r["country_a"], r["country_b"])
         add(f'<section class="pair" id="pair-{_h(r["country_a"])}-{_h(r["country_b"])}">')
         add(f"<h3>{_h(r['pair'])}: {_fmt(r['index'])} {_h(_band(r))}</h3>")
         out.extend(_statements(rows, w, SHOWN_STATEMENTS))
@@ -131,7 +131,7 @@ def _render_html(w: _Week) -> str:
     if len(w.thin):
         add(f"<details><summary>Statements of the thin pairs ({len(w.thin)} pairs)</summary>")
         for r in w.thin.sort_values("pair").to_dict("records"):
-            rows = w.pair_statements(r["country_a"], r["country_b"]).to_dict("records")
+            rows = w.pair_statements(r["country_a"], r["country_b"])
             add(f'<section class="pair" id="pair-{_h(r["country_a"])}-{_h(r["country_b"])}">')
             add(f"<h3>{_h(r['pair'])}: {_fmt(r['index'])} {_h(_band(r))}</h3>")
             out.extend(_statements(rows, w, MAX_STATEMENTS_PER_PAIR))

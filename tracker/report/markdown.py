@@ -50,7 +50,7 @@ def _render_md(w: _Week, png_name: str) -> str:
                             for r in w.thin.sort_values("pair").to_dict("records")) + "."]
     out += ["", "## Statements by pair", ""]
     for r in list(w.ranked.to_dict("records")) + list(w.thin.sort_values("pair").to_dict("records")):
-        rows = w.pair_statements(r["country_a"], r["country_b"]).to_dict("records")
+        rows = w.pair_statements(r["country_a"], r["country_b"])
         out += [f"### {r['pair']}: {_fmt(r['index'])} {_band(r)}", ""]
         for s in rows[:MAX_STATEMENTS_PER_PAIR]:
             out.append(f"- “{md_escape(s['sentence'])}” ({s['source']} → {s['target']}, "

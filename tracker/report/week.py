@@ -1,6 +1,8 @@
 """What one week's report shows, computed once from the index, statements and articles."""
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -200,14 +202,22 @@ class _Week:
                          " name no country the tracker could resolve.")
         return text
 
-    def pair_statements(self, a: str, b: str) -> pd.DataFrame:
-        """The pair's statements this week, strongest first (|tone| times confidence)."""
+    def pair_statements(self, a: str, b: str) -> list[dict]:
+        """The pair's statements this week as rows, strongest first (|tone| times confidence)."""
+        return self._by_pair.get((a, b), [])
+
+    @functools.cached_property
+    def _by_pair(self) -> dict[tuple[str, str], list[dict]]:
+        # One sort and one conversion for the week, not one per pair and renderer: a stable sort
+        # keeps each pair's rows in the order its own sort gave them.
         s = self.statements
-        part = s[(s["country_a"] == a) & (s["country_b"] == b)]
-        conf = part["confidence"].fillna(1.0) if "confidence" in part else 1.0
-        strength = part["tone"].abs() * conf
-        return part.assign(_strength=strength).sort_values(
+        conf = s["confidence"].fillna(1.0) if "confidence" in s else 1.0
+        ordered = s.assign(_strength=s["tone"].abs() * conf).sort_values(
             ["_strength", "statement_id"], ascending=[False, True], kind="stable")
+        out: dict[tuple[str, str], list[dict]] = {}
+        for row in ordered.to_dict("records"):
+            out.setdefault((row["country_a"], row["country_b"]), []).append(row)
+        return out
 
     @property
     def title(self) -> str:
