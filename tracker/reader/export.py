@@ -3,11 +3,10 @@
 From the base encoder and the reader's adapter: the network with its LoRA merged is exported to
 ONNX (float32), its attention and layer norms fused by ONNX Runtime's transformer optimiser, and
 its attention and dense layers quantised to int8 (per-channel weights, dynamic activations); the
-embeddings stay float32 (:data:`QUANTISED`). The files go to the cache
+embeddings stay float32 (:data:`~tracker.reader.engine.QUANTISED`). The files go to the cache
 (``$TRACKER_CACHE``, default ``~/.cache/tracker``) under a key made of the reader's identity,
-the encoder's weights hash, the versions of the exporting libraries and what is built
-(:data:`~tracker.reader.engine.BUILD`); they are never committed, and a changed adapter,
-encoder or build gets new files.
+the encoder's weights hash, the versions of the exporting libraries and the operators
+quantised; they are never committed, and a changed adapter, encoder or build gets new files.
 
 The agreement check then reads the reader folder's check set (``check.jsonl``: candidates from
 train-allowed text) with every engine and compares each with torch in float32: the share of
@@ -34,15 +33,12 @@ from pathlib import Path
 import numpy as np
 
 from tracker.errors import TrackerError
-from tracker.reader.engine import (INPUT_NAMES, OnnxEngine, TorchEngine, encode, n_pairs,
-                                   onnx_folder, pair_tokenizer, read_check_set)
+from tracker.reader.engine import (INPUT_NAMES, QUANTISED, OnnxEngine, TorchEngine, encode,
+                                   n_pairs, onnx_folder, pair_tokenizer, read_check_set)
 from tracker.tone.encoder import resolve_encoder_dir, use_bf16
 
 MIN_AGREEMENT = 0.99
 MAX_TONE_P99 = 0.05
-#: The operators quantised to int8. The fused embedding layer is left out: quantising its tables
-#: saves no computation (it is a lookup) and cost agreement (measured in the fast reader's card).
-QUANTISED = ["Attention", "MatMul"]
 
 
 def prepare(reader, force: bool = False, say=None) -> dict:
@@ -108,7 +104,7 @@ def build(reader, out: Path) -> None:
                                hidden_size=config.hidden_size)
         fused.save_model_to_file(str(out / "model.fp32.onnx"))
         quantize_dynamic(out / "model.fp32.onnx", out / "model.int8.onnx", per_channel=True,
-                         weight_type=QuantType.QInt8, op_types_to_quantize=QUANTISED,
+                         weight_type=QuantType.QInt8, op_types_to_quantize=list(QUANTISED),
                          extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
     finally:
         logging.getLogger().setLevel(quiet)
