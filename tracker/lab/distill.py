@@ -159,9 +159,9 @@ def load_soft_files(paths: list) -> tuple[list, dict]:
                                f"{part_note.get('teacher')}, not {note.get('teacher')}; pass "
                                "files of one teacher (or read them again with it).")
         note = note or {k: v for k, v in part_note.items() if k != "sources"}
-        fresh = [r for r in part if _key(r[0]) not in seen]
-        seen |= {_key(r[0]) for r in fresh}
-        rows += fresh
+        keys = [_key(r[0]) for r in part]
+        rows += [r for r, k in zip(part, keys) if k not in seen]
+        seen.update(keys)
     units: dict[str, set] = {}
     candidates: dict[str, int] = {}
     for unit, _, _ in rows:
