@@ -13,9 +13,10 @@ same run.
    difference over the candidates either takes for a statement.
 2. ``--corpus``: the corpus test part's figures (pair P/R/F1, sign, pair and sign) with each
    engine (the same candidates; measuring the engines, not choosing a model).
-3. ``--runs``: whole ``tracker run`` commands, each in a fresh process: cold over the VOA
-   stories and over 2,000 WCEP items, with the rules + tone model and with the reader
-   (``auto`` engine); then a second run on the unchanged VOA data.
+3. ``--runs``: whole ``tracker run`` commands, each in a fresh process, in turns: cold over
+   the seed article, the VOA stories and 2,000 WCEP items, with the rules + tone model and
+   with the reader, each on ``auto`` and on torch bf16 (the baseline: what ``auto`` ran before
+   it counted start-ups); then a second run on the same data.
 4. ``--memory N``: peak resident memory of a process that ingests N WCEP items (0: every text
    below), extracts their statements with the rules and scores them with the tone model
    (streamed in chunks), against the same process's memory once the tone model is loaded; each
@@ -192,10 +193,12 @@ def corpus_table() -> dict:
     return out
 
 
-def tracker_run(inputs: Path, db: Path, out: Path, model: str) -> float:
+def tracker_run(inputs: Path, db: Path, out: Path, model: str, engine: str | None = None
+                ) -> float:
     t = time.perf_counter()
     subprocess.run([sys.executable, "-m", "tracker", "run", str(inputs), "--db", str(db),
-                    "--out", str(out), "--model", model], check=True, capture_output=True)
+                    "--out", str(out), "--model", model]
+                   + (["--engine", engine] if engine else []), check=True, capture_output=True)
     return time.perf_counter() - t
 
 
@@ -206,15 +209,17 @@ def whole_runs(repeat: int) -> dict:
         wcep = tmp / "wcep-2000.jsonl"
         wcep.write_text("".join(json.dumps(r) + "\n" for r in wcep_rows(2000)))
         for k in range(repeat):
-            for data, name in ((VOA, "voa"), (wcep, "wcep")):
-                for model in ("rules", "fast"):
-                    key = f"{name} {model}"
+            for data, name in ((ROOT / "seeds", "seed"), (VOA, "voa"), (wcep, "wcep")):
+                for model, engine in (("rules", None), ("rules", "torch"), ("fast", None),
+                                      ("fast", "torch")):
+                    key = f"{name} {model}" + (f" {engine}" if engine else "")
                     db = tmp / f"{key.replace(' ', '-')}-{k}.db"
                     times.setdefault(f"cold {key}", []).append(
-                        tracker_run(data, db, tmp / f"out-{key}-{k}", model))
+                        tracker_run(data, db, tmp / f"out-{key}-{k}", model, engine))
                     times.setdefault(f"again {key}", []).append(
-                        tracker_run(data, db, tmp / f"out-{key}-{k}", model))
+                        tracker_run(data, db, tmp / f"out-{key}-{k}", model, engine))
     out = {key: round(statistics.median(v), 2) for key, v in times.items()}
+    out["seed articles"] = 1
     out["voa articles"] = sum(1 for _ in open(VOA, encoding="utf-8"))
     out["wcep items"] = 2000
     return out
@@ -339,7 +344,8 @@ def memory_child(n: int, tokens: int, pad: int, again: float = 0.0) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--candidates", type=int, default=5000)
+    parser.add_argument("--candidates", type=int, default=5000,
+                        help="0: no engine table (with --runs, --corpus: only those)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--corpus", action="store_true")
     parser.add_argument("--runs", action="store_true")
@@ -368,7 +374,7 @@ def main() -> None:
         result["memory"] = memory(args.memory, args.repeat, args.again, args.only)
         for name, m in result["memory"].items():
             print(name, json.dumps(m))
-    else:
+    elif args.candidates:
         t = engine_table(args.candidates, args.repeat)
         result["engines"] = t
         base = t["torch-fp32 one candidate at a time"]
@@ -390,6 +396,7 @@ def main() -> None:
                       f" tone p99 {rate['tone_diff_p99']:.4f}")
             else:
                 print(f"{'accurate reader, ' + name:<36} {rate:>8.1f}")
+    if args.memory is None:
         if args.corpus:
             result["corpus_test"] = corpus_table()
             for name, s in result["corpus_test"].items():

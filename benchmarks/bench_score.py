@@ -1,10 +1,11 @@
-"""Statements per second of the shipped (LoRA fine-tuned) tone model: one at a time vs batched
-and sorted by length.
+"""Statements per second of the shipped (LoRA fine-tuned) tone model on each engine: one at a
+time vs batched and sorted by length, and each engine's agreement with torch float32.
 
-Runs both ways in the same process on real sentences from the VOA stories (crudely split; the
-first capitalised word after the sentence start is marked as the target), with the network in
-fp32 and in bf16 autocast, and prints a table with the speed-up. Threads: all cores, or
-``TRACKER_THREADS``.
+Runs every engine (ONNX Runtime int8 and float32, torch bf16 autocast and float32) in the same
+process on real sentences from the VOA stories (crudely split; the first capitalised word after
+the sentence start is marked as the target), and prints a table with the speed-ups. Threads:
+all cores, or ``TRACKER_THREADS``. Each engine's start-up in a fresh process, which decides
+what ``auto`` runs for a job's size, is in ``tracker prepare``'s table.
 
     python benchmarks/bench_score.py [--n 256] [--data ../shared/data/voa/voa_stories.jsonl]
 """
@@ -57,16 +58,20 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = ap.parse_args()
 
+    from tracker.tone.engine import decisions
+    from tracker.tone.onnx import agreement
+
     texts = sentences(args.data, args.n)
     inputs = [ToneInput(t, target(t)) for t in texts]
-    model = ToneModel.load()
-    model.predict(inputs[:8])  # load the encoder and warm up
-    rows = []
-    for bf16 in ("0", "1"):
-        os.environ["TRACKER_BF16"] = bf16
+    rows, logits = [], {}
+    # ONNX Runtime first: it slows down once torch has computed in the process.
+    for name in ("onnx", "onnx-fp32", "torch", "torch-fp32"):
+        model = ToneModel.load(engine=name)
+        model.predict(inputs[:8])  # load the network and warm up
         single = rate(lambda: [model.predict([x]) for x in inputs], len(inputs))
         batched = rate(lambda: model.predict(inputs, batch_size=64), len(inputs))
-        rows.append(("bf16 autocast" if bf16 == "1" else "fp32", single, batched))
+        logits[name] = model.logits(inputs)
+        rows.append((name, single, batched))
     n_tok = sum(len(t.split()) for t in texts) / len(texts)
     from tracker.tone.encoder import n_threads
 
@@ -75,11 +80,17 @@ def main() -> None:
           f"{model.config.get('kind')} (epoch {model.config.get('selected_epoch')}), "
           f"{n_threads()} threads on {os.cpu_count()} CPUs, load average {load:.1f} at the end "
           f"(other processes slow small batches most)\n")
-    print("| network | one at a time (stmt/s) | batch 64, sorted (stmt/s) | ratio |")
-    print("|---|---|---|---|")
+    print("| engine | one at a time (stmt/s) | batch 64, sorted (stmt/s) | ratio | labels as "
+          "torch-fp32 | tone p99 diff |")
+    print("|---|---|---|---|---|---|")
+    ref = decisions(logits["torch-fp32"], model.temperature)
     for name, single, batched in rows:
-        print(f"| {name} | {single:.0f} | {batched:.0f} | {batched / single:.1f}x |")
-    print(f"\nbf16 batched vs fp32 one at a time: {rows[1][2] / rows[0][1]:.1f}x")
+        a = agreement(*ref, *decisions(logits[name], model.temperature))
+        print(f"| {name} | {single:.0f} | {batched:.0f} | {batched / single:.1f}x | "
+              f"{a['label_agreement']:.4f} | {a['tone_diff_p99']:.4f} |")
+    fp32_single = dict((r[0], r[1]) for r in rows)["torch-fp32"]
+    print("\nbatched against torch-fp32 one at a time: "
+          + ", ".join(f"{name} {batched / fp32_single:.1f}x" for name, _, batched in rows))
 
 
 if __name__ == "__main__":

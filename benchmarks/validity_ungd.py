@@ -276,9 +276,9 @@ def _spans(value: str) -> tuple[tuple[int, int], ...]:
 
 
 def tone_keys(frame: pd.DataFrame, model_id: str) -> list[str]:
-    from tracker.pipeline import tone_cache_key
+    from tracker.tone.model import cache_key
 
-    return [tone_cache_key(model_id, c, _spans(t), _spans(s))
+    return [cache_key(model_id, c, _spans(t), _spans(s))
             for c, t, s in zip(frame["clause"], frame["target_spans"], frame["source_spans"])]
 
 

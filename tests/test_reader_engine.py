@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 
 from tracker.errors import TrackerError
-from tracker.reader.engine import (ENGINES, OnnxEngine, TorchEngine, encode, engine_choice,
-                                   onnx_folder, pair_tokenizer, read_check_set)
+from tracker.reader.engine import (OnnxEngine, TorchEngine, encode, onnx_folder,
+                                   pair_tokenizer, read_check_set)
 from tracker.reader.model import Reader, engine_for
 from tracker.tone.encoder import resolve_encoder_dir
+from tracker.tone.onnx import ENGINES, choose, engine_choice
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +84,7 @@ def test_the_numpy_head_is_the_networks_head(reader, check_inputs):
     import torch
 
     from tracker.reader import net
-    from tracker.reader.engine import read_head
+    from tracker.reader.engine import head_logits, read_head
     from tracker.tone.model import ADAPTER_FILE
 
     items = encode(pair_tokenizer(str(resolve_encoder_dir())), check_inputs[:8])
@@ -92,7 +93,7 @@ def test_the_numpy_head_is_the_networks_head(reader, check_inputs):
     with torch.inference_mode():
         want = model(*batch).numpy()
     mean, states = net.run_states(model, items, half=False)
-    got = net.head_logits(read_head(reader.path / ADAPTER_FILE), mean, states,
+    got = head_logits(read_head(reader.path / ADAPTER_FILE), mean, states,
                           list(zip(*(x.tolist() for x in batch[4:]))))
     np.testing.assert_allclose(got, want, atol=1e-4)
 
@@ -182,7 +183,7 @@ def test_the_command_line_shows_the_check_and_refuses_unknown_engines(prepared, 
                                                                       tmp_path):
     out = subprocess.run([sys.executable, "-m", "tracker", "prepare"], capture_output=True,
                          text=True, check=True).stdout
-    assert "onnx-fp32" in out and f"auto runs fast with: {prepared['default']}" in out
+    assert "onnx-fp32" in out and f"auto runs fast with: {choose(prepared, 100)} for 100," in out
     bad = subprocess.run([sys.executable, "-m", "tracker", "run", str(seed_path), "--model",
                           "fast", "--engine", "cuda", "--db", str(tmp_path / "t.db")],
                          capture_output=True, text=True)
@@ -194,3 +195,34 @@ def test_the_command_line_shows_the_check_and_refuses_unknown_engines(prepared, 
     assert "read by the onnx-fp32 engine" in ok.stdout
     assert not (tmp_path / "t.db").with_suffix(".db-journal").exists()
     json.loads((onnx_folder(Reader.load("fast")) / "check.json").read_text())
+
+
+@pytest.mark.slow
+def test_auto_reads_on_the_quick_starter_and_moves_on_once_a_run_grows(prepared, check_inputs,
+                                                                       monkeypatch):
+    monkeypatch.delenv("TRACKER_ENGINE", raising=False)
+    reader = Reader.load("fast")
+    reader.logits(check_inputs[:4])
+    first = choose(prepared, reader._read)
+    assert reader.engine_used == first
+    # The same reader, once a run has read a million candidates: the fastest per candidate.
+    reader._read = 1_000_000
+    reader.logits(check_inputs[4:8])
+    last = choose(prepared, 1_000_000)
+    assert last == prepared["default"]
+    assert reader.engine_used == (first if first == last else f"{first}, then {last}")
+    assert reader.engine.name == last
+
+
+@pytest.mark.slow
+def test_a_run_sizes_the_readers_engine_from_its_first_batch(prepared, seed_path, monkeypatch):
+    from tracker.reader.model import ReaderStage, article_pairs
+
+    monkeypatch.delenv("TRACKER_ENGINE", raising=False)
+    text = seed_path.read_text(encoding="utf-8")
+    stage = ReaderStage(Reader.load("fast"), batch_articles=2)
+    per_article = len(article_pairs("a", text, "2024-02-01", None, stage.extractor)[2])
+    stage.plan(2_000)  # articles the run will read
+    list(stage.analyse_many([(k, text, "2024-02-01") for k in ("a", "b")]))
+    assert stage.reader._planned == per_article * 2_000
+    assert stage.engine_used == choose(prepared, per_article * 2_000)

@@ -340,6 +340,14 @@ def test_four_runs_at_once_on_one_database_finish_like_four_in_a_row(tmp_path, s
     assert integrity(par) == "ok"
 
 
+def _articles(db) -> int:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.1) as con:
+            return con.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    except sqlite3.Error:  # not made yet, or locked
+        return 0
+
+
 def test_ctrl_c_stops_with_a_word_and_a_rerun_resumes(tmp_path, shared_data):
     voa = shared_data / "voa" / "voa_stories.jsonl"
     db = tmp_path / "t.db"
@@ -348,7 +356,11 @@ def test_ctrl_c_stops_with_a_word_and_a_rerun_resumes(tmp_path, shared_data):
                              "--out", str(tmp_path / "o")], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    time.sleep(6)
+    # Interrupted once the first articles are stored, while the later stages run.
+    for _ in range(600):
+        if proc.poll() is None and db.exists() and _articles(db):
+            break
+        time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130 and "interrupted" in err and "rerun" in err, err

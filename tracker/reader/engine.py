@@ -10,8 +10,9 @@ Engines (``TRACKER_ENGINE``, default ``auto``):
   off) and float16 on a GPU;
 - ``torch-fp32``: the PyTorch network in float32, the reference the others are checked against;
 - ``auto``: on a GPU ``torch``; on a CPU the fastest engine that passed the agreement check on
-  this machine (:mod:`tracker.reader.export` builds the ONNX files and runs the check once per
-  reader and machine: ``tracker prepare``, or the first run that needs it).
+  this machine for the job's size, start-up included (:func:`tracker.tone.onnx.choose`;
+  :mod:`tracker.reader.export` builds the ONNX files and runs the check once per reader and
+  machine: ``tracker prepare``, or the first run that needs it).
 
 No torch here: the ONNX engines need only ``onnxruntime``, ``tokenizers`` and numpy.
 """
@@ -26,20 +27,8 @@ from typing import Sequence
 import numpy as np
 
 from tracker.errors import TrackerError
+from tracker.tone import onnx
 from tracker.tone.encoder import MAX_LENGTH, by_length, n_threads, padded_length
-
-ENGINES = ("auto", "onnx", "onnx-fp32", "torch", "torch-fp32")
-INPUT_NAMES = ("input_ids", "token_type_ids", "attention_mask", "state_mask")
-
-
-def engine_choice(name: str | None = None) -> str:
-    """The engine asked for: ``name``, else ``$TRACKER_ENGINE``, else ``auto``."""
-    raw = name or os.environ.get("TRACKER_ENGINE", "").strip() or "auto"
-    if raw not in ENGINES:
-        raise TrackerError(f"TRACKER_ENGINE={raw!r} is not an engine; use one of "
-                           f"{', '.join(ENGINES)} (or unset it for auto).")
-    return raw
-
 
 # ---------------------------------------------------------------------------------------------
 # Tokenisation: the two segments of a unit, with each state's tokens flagged
@@ -104,19 +93,34 @@ def padded(items: Sequence[tuple]) -> dict[str, np.ndarray]:
         arr[0, k, :m], arr[1, k, :m], arr[2, k, :m] = ids, types, 1
         if masks:
             smask[k, :len(masks), :m] = masks
-    return dict(zip(INPUT_NAMES, (*arr, smask)))
+    return dict(zip(onnx.INPUT_NAMES, (*arr, smask)))
+
+
+def head_of(tensors: dict) -> dict[str, np.ndarray]:
+    """The head's weights (float32) from an adapter's tensors."""
+    return {k: np.asarray(v, dtype=np.float32) for k, v in tensors.items()
+            if k.startswith("head.")}
+
+
+def head_logits(head: dict, mean: np.ndarray, states: np.ndarray, pairs) -> np.ndarray:
+    """Logits ``(P, 4)`` for ``pairs`` (unit in the batch, source state, target state) from the
+    pooled vectors: what :class:`~tracker.reader.net.UnitNet`'s head computes, in numpy."""
+    pb, ps, pt = (np.array([p[k] for p in pairs], dtype=np.int64) for k in range(3))
+    s, t = states[pb, ps], states[pb, pt]
+    x = np.concatenate([mean[pb], s, t, s * t], axis=1)
+    x = x @ head["head.0.weight"].T + head["head.0.bias"]
+    x = 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))
+    return (x @ head["head.3.weight"].T + head["head.3.bias"]).astype(np.float32)
 
 
 def run_units(items: Sequence[tuple], head: dict, states_of, batch_size: int) -> np.ndarray:
     """Logits ``(P, 4)`` of every pair of every unit, in input order: ``states_of(batch)``
-    gives a batch's pooled vectors, :func:`~tracker.reader.net.head_logits` the pairs'.
+    gives a batch's pooled vectors, :func:`head_logits` the pairs'.
 
     numpy's BLAS runs on one thread meanwhile: its idle threads spin between the head's small
     products and take the cores from the network (measured: a unit at a time went from 60 to
     18 ms, batched about +9%)."""
     from threadpoolctl import threadpool_limits
-
-    from tracker.reader.net import head_logits
 
     starts = np.cumsum([0] + [len(i[3]) for i in items])
     out = np.zeros((int(starts[-1]), 4), dtype=np.float32)
@@ -141,30 +145,11 @@ def read_head(adapter: Path) -> dict:
 def _read_head(path: str, _mtime: int) -> dict:
     from safetensors.numpy import load_file
 
-    from tracker.reader.net import head_of
-
     return head_of(load_file(path))
 
 
 # ---------------------------------------------------------------------------------------------
 # The ONNX Runtime engine
-
-
-@functools.lru_cache(maxsize=4)
-def _session(path: str, threads: int):
-    try:
-        import onnxruntime as ort
-    except ImportError as err:  # pragma: no cover - depends on the environment
-        raise TrackerError("the onnx engine needs onnxruntime: run `pip install onnxruntime`, "
-                           "or set TRACKER_ENGINE=torch.") from err
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    try:
-        return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
-    except Exception as err:  # onnxruntime raises its own exception types
-        raise TrackerError(f"'{path}' could not be loaded by onnxruntime ({err}); delete it "
-                           "and run `tracker prepare` to build it again.") from err
 
 
 class OnnxEngine:
@@ -173,11 +158,15 @@ class OnnxEngine:
     def __init__(self, path: str | os.PathLike, adapter: Path, name: str = "onnx"):
         self.path, self.adapter, self.name = Path(path), Path(adapter), name
 
+    def spec(self) -> tuple[str, str, list]:
+        """How to make this engine again (:func:`tracker.tone.onnx.start_up`)."""
+        return "tracker.reader.engine", "OnnxEngine", [str(self.path), str(self.adapter), self.name]
+
     def logits(self, items: Sequence[tuple], batch_size: int = 32) -> np.ndarray:
         """Logits ``(P, 4)`` of every pair of the encoded units, in input order."""
         if not n_pairs(items):
             return np.zeros((0, 4), dtype=np.float32)
-        session = _session(str(self.path), n_threads())
+        session = onnx.session(str(self.path), n_threads())
         return run_units(items, read_head(self.adapter),
                          lambda batch: session.run(None, padded(batch)), batch_size)
 
@@ -191,6 +180,12 @@ class TorchEngine:
         self.adapter, self.network, self.encoder = adapter, network, encoder
         self.half = use_bf16() and not fp32
         self.name = "torch" if self.half else "torch-fp32"
+
+    def spec(self) -> tuple[str, str, list]:
+        """How to make this engine again (:func:`tracker.tone.onnx.start_up`)."""
+        encoder = None if self.encoder is None else str(self.encoder)
+        return ("tracker.reader.engine", "TorchEngine",
+                [str(self.adapter), self.network, encoder, self.name == "torch-fp32"])
 
     def logits(self, items: Sequence[tuple], batch_size: int = 32) -> np.ndarray:
         """Logits ``(P, 4)`` of every pair of the encoded units, in input order."""
@@ -209,30 +204,10 @@ class TorchEngine:
 CHECK_SET = "check.jsonl"
 
 
-#: The operators :mod:`tracker.reader.export` quantises to int8; part of the cache key, so a
-#: change gets new files. The fused embedding layer is left out: quantising its tables saves no
-#: computation (it is a lookup) and cost agreement (measured in the fast reader's card).
-QUANTISED = ("Attention", "MatMul")
-
-
 def onnx_folder(reader) -> Path:
-    """Where the ONNX files of ``reader`` and their check are (or will be) cached: keyed by the
-    reader's identity, the encoder's weights, the exporting libraries' versions and
-    :data:`QUANTISED`."""
-    import hashlib
-    from importlib.metadata import PackageNotFoundError, version
-
-    from tracker.tone.encoder import default_cache_dir, weights_sha256
-
-    versions = []
-    for package in ("torch", "onnx", "onnxruntime"):
-        try:
-            versions.append(version(package))
-        except PackageNotFoundError:
-            versions.append(None)
-    key = hashlib.sha256(json.dumps([reader.identity, weights_sha256(reader.encoder),
-                                     versions, QUANTISED]).encode()).hexdigest()[:16]
-    return default_cache_dir() / "reader-onnx" / f"{reader.path.name}-{key}"
+    """Where the ONNX files of ``reader`` and their check are (or will be) cached
+    (:func:`tracker.tone.onnx.cache_folder`)."""
+    return onnx.cache_folder("reader-onnx", reader)
 
 
 def read_check_set(folder: Path) -> list[tuple]:

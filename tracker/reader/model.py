@@ -77,6 +77,7 @@ class Reader:
         self.engine_name = engine
         self.temperature = float(config.get("temperature", 1.0))
         self.threshold = float(config.get("threshold", 0.5))
+        self._engine, self._used, self._read, self._planned = None, [], 0, 0
 
     @classmethod
     def load(cls, name: str | os.PathLike | None = None, encoder=None,
@@ -103,22 +104,49 @@ class Reader:
         return folder_identity(self.path, "reader")
 
     # -- reading ---------------------------------------------------------------------------
-    @functools.cached_property
+    @property
     def engine(self):
-        """What runs the network (:mod:`tracker.reader.engine`; ``TRACKER_ENGINE``)."""
+        """What runs the network (:mod:`tracker.reader.engine`; ``TRACKER_ENGINE``): the
+        engine of the last read, else the one a job of unknown size gets."""
+        if self._engine is None:
+            self._engine = self._engine_for(None)
+        return self._engine
+
+    @property
+    def engine_used(self) -> str | None:
+        """The engines that ran the network, in order (``"onnx-fp32, then torch"``)."""
+        return ", then ".join(self._used) or None
+
+    def _engine_for(self, n: int | None):
         check_encoder(self.config, self.encoder, self.path, "reader")
-        return engine_for(self, self.engine_name,
+        return engine_for(self, self.engine_name, n,
                           say=lambda msg: print(msg, file=sys.stderr, flush=True))
 
+    def plan(self, n: int) -> None:
+        """Expect a job of about ``n`` candidates: ``auto`` chooses for it (see
+        :meth:`logits`)."""
+        self._planned = int(n)
+
     def logits(self, inputs: Sequence[tuple]) -> np.ndarray:
-        """Logits ``(n, 4)`` for the pairs of the units of :func:`inputs_of`."""
+        """Logits ``(n, 4)`` for the pairs of the units of :func:`inputs_of`.
+
+        ``auto`` chooses the engine at every call for the job's size as far as it is known:
+        the size planned (:meth:`plan`), or the candidates read so far (these included) when
+        more. So a job of unknown size starts on the engine that starts fastest and moves to
+        the fastest once it has grown past the size at which that one's start-up pays."""
         from tracker.reader.engine import encode, pair_tokenizer
 
-        if not sum(len(i[2]) for i in inputs):
+        n = sum(len(i[2]) for i in inputs)
+        if not n:
             return np.zeros((0, len(CLASSES)), dtype=np.float32)
-        engine = self.engine
+        self._read += n
+        engine = self._engine_for(max(self._read, self._planned))
+        if self._engine is None or engine.name != self._engine.name:
+            self._engine = engine
+        if not self._used or self._used[-1] != self._engine.name:
+            self._used.append(self._engine.name)
         tok = pair_tokenizer(str(encoder_folder.resolve_encoder_dir(self.encoder)))
-        return engine.logits(encode(tok, inputs))
+        return self._engine.logits(encode(tok, inputs))
 
     def read(self, units: Sequence[Unit], extractor=None) -> list[list[ReadPair]]:
         """Every candidate of every unit with its probabilities, in unit order."""
@@ -203,6 +231,7 @@ class ReaderStage:
         self.reader = reader
         self.extractor = extractor or Extractor()
         self.batch_articles = batch_articles
+        self._articles = 0
 
     @property
     def version(self) -> str:
@@ -218,14 +247,18 @@ class ReaderStage:
 
     @property
     def engine_used(self) -> str | None:
-        """The engine that ran the network, if it ran."""
-        engine = self.reader.__dict__.get("engine")
-        return engine.name if engine is not None else None
+        """The engines that ran the network, if it ran."""
+        return self.reader.engine_used
 
     def extract(self, article_id: str, text: str, published=None, speaker: str | None = None):
         """The statements of one article (the rule extractor's signature)."""
         ((_, result),) = self._read([(article_id, text, published, speaker)])
         return result.statements
+
+    def plan(self, articles: int) -> None:
+        """Expect a job of ``articles`` articles: the first batch's candidates per article
+        give the reader the job's size (:meth:`Reader.plan`)."""
+        self._articles = articles
 
     def analyse_many(self, items, workers: int = 1):
         """``(article_id, Extraction)`` for each ``(article_id, text, published)`` (or with a
@@ -250,6 +283,8 @@ class ReaderStage:
                                                  rest[0] if rest else None, self.extractor)
             articles.append((article_id, text, units, result))
             flat += [(unit, c) for _, unit, c in pairs]
+        if self._articles > len(batch) and not self.reader._read:
+            self.reader.plan(len(flat) * self._articles / len(batch))
         proba = self.reader.proba(inputs_of(flat, gaz)) if flat else []
         k = 0
         for article_id, text, units, result in articles:
@@ -305,30 +340,21 @@ def _words(text: str, spans, iso3: str, gaz) -> str:
     return text[spans[0][0]:spans[0][1]] if spans else gaz.country_name(iso3)
 
 
-def engine_for(reader, name: str | None = None, say=None):
+def engine_for(reader, name: str | None = None, n: int | None = None, say=None):
     """The engine that runs ``reader``: the one named (or ``$TRACKER_ENGINE``), or for ``auto``
-    the check's choice on this machine (building the ONNX files and checking them first, once,
-    when no check was made)."""
-    import json
-
-    from tracker.reader.engine import (CHECK_SET, OnnxEngine, TorchEngine, engine_choice,
-                                       onnx_folder)
+    the check's choice on this machine for ``n`` candidates (building the ONNX files and
+    checking them first, once, when no check was made; :func:`tracker.tone.onnx.pick`)."""
+    from tracker.reader.engine import CHECK_SET, OnnxEngine, TorchEngine, onnx_folder
     from tracker.tone.model import ADAPTER_FILE
+    from tracker.tone.onnx import maker, pick
 
-    choice = engine_choice(name)
-    adapter, network = reader.path / ADAPTER_FILE, reader.config["network"]
-    if choice in ("torch", "torch-fp32"):
-        return TorchEngine(adapter, network, reader.encoder, fp32=choice == "torch-fp32")
-    folder = onnx_folder(reader)
-    if not (folder / "check.json").is_file():
-        if choice == "auto" and not (Path(reader.path) / CHECK_SET).is_file():
-            return TorchEngine(adapter, network, reader.encoder)
-        from tracker.reader.export import prepare
+    adapter, network, folder = reader.path / ADAPTER_FILE, reader.config["network"], \
+        onnx_folder(reader)
 
-        prepare(reader, say=say)
-    if choice == "auto":
-        choice = json.loads((folder / "check.json").read_text(encoding="utf-8"))["default"]
-        if choice.startswith("torch"):
-            return TorchEngine(adapter, network, reader.encoder, fp32=choice == "torch-fp32")
-    return OnnxEngine(folder / ("model.int8.onnx" if choice == "onnx" else "model.fp32.onnx"),
-                      adapter, choice)
+    def prepare():
+        from tracker.reader.export import prepare as build_and_check
+
+        build_and_check(reader, say=say)
+
+    make = maker(OnnxEngine, TorchEngine, folder, adapter, network, reader.encoder)
+    return pick(name, n, folder, (Path(reader.path) / CHECK_SET).is_file(), prepare, make)

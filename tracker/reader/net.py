@@ -8,8 +8,8 @@ in "@ ... @". A state's vector is the mean of its tokens (its name in the first 
 mentions in the second); a pair's features are ``[all-token mean ; source ; target ; source *
 target]``, and a small head (linear, GELU, linear) gives its logits. One pass of the encoder
 serves every pair of the unit (a unit holds three to four pairs on average), and the pooling
-and the head are cheap, so they run in numpy at inference (:func:`head_logits`), the same for
-every engine. The encoder is adapted with LoRA (shared with the tone network,
+and the head are cheap, so they run in numpy at inference
+(:func:`tracker.reader.engine.head_logits`), the same for every engine. The encoder is adapted with LoRA (shared with the tone network,
 :mod:`tracker.tone.net`), so an adapter file of a few MB carries a model.
 """
 from __future__ import annotations
@@ -17,12 +17,11 @@ from __future__ import annotations
 import os
 from typing import Sequence
 
-import numpy as np
 import torch
 from torch import nn
 
 from tracker.tone.encoder import padded_length
-from tracker.tone.net import add_lora, load_adapter
+from tracker.tone.net import add_lora, load_adapter, pooled_states
 
 N_CLASSES = 4
 MARK = "@"
@@ -97,23 +96,12 @@ class UnitNet(nn.Module):
 
     def states(self, ids, types, att, smask):
         """The all-token mean ``(b, h)`` and each state's token mean ``(b, S, h)``."""
-        typed = {"token_type_ids": types} if _has_types(self.encoder) else {}
-        hs = self.encoder(input_ids=ids, attention_mask=att, **typed).last_hidden_state.float()
-        a = att.unsqueeze(-1).float()
-        mean = (hs * a).sum(1) / a.sum(1).clamp(min=1)
-        states = torch.einsum("bst,bth->bsh", smask, hs) / smask.sum(-1, keepdim=True).clamp(
-            min=1)
-        return mean, states
+        return pooled_states(self.encoder, ids, types, att, smask)
 
     def forward(self, ids, types, att, smask, pb, ps, pt):
         mean, states = self.states(ids, types, att, smask)
         s, t = states[pb, ps], states[pb, pt]
         return self.head(self.drop(torch.cat([mean[pb], s, t, s * t], dim=1)))
-
-
-def _has_types(encoder) -> bool:
-    """Whether the encoder reads token types (BERT-like ones do; MPNet has none)."""
-    return getattr(encoder.embeddings, "token_type_embeddings", None) is not None
 
 
 #: LoRA targets per encoder family (the names of the adapted linear layers in each layer).
@@ -141,23 +129,6 @@ def build_net(encoder, network: dict) -> UnitNet:
     token-type embedding open, and the head."""
     return UnitNet(add_lora(encoder, network), network["head_dropout"],
                    network.get("head_hidden"))
-
-
-def head_of(tensors: dict) -> dict[str, np.ndarray]:
-    """The head's weights (float32) from an adapter's tensors."""
-    return {k: np.asarray(v, dtype=np.float32) for k, v in tensors.items()
-            if k.startswith("head.")}
-
-
-def head_logits(head: dict, mean: np.ndarray, states: np.ndarray, pairs) -> np.ndarray:
-    """Logits ``(P, 4)`` for ``pairs`` (unit in the batch, source state, target state) from the
-    pooled vectors: what :class:`UnitNet`'s head computes, in numpy."""
-    pb, ps, pt = (np.array([p[k] for p in pairs], dtype=np.int64) for k in range(3))
-    s, t = states[pb, ps], states[pb, pt]
-    x = np.concatenate([mean[pb], s, t, s * t], axis=1)
-    x = x @ head["head.0.weight"].T + head["head.0.bias"]
-    x = 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))
-    return (x @ head["head.3.weight"].T + head["head.3.bias"]).astype(np.float32)
 
 
 def run_states(net: UnitNet, batch, half: bool):

@@ -370,6 +370,13 @@ class Store(EventTables, PageTables):
             return self._clauses(ids)
         return (self._clauses(ids[i:i + batch]) for i in range(0, len(ids), batch))
 
+    def n_statements_to_score(self, extractor: str, model: str) -> int:
+        """How many statements of ``extractor`` have no score from ``model`` yet."""
+        return self.db.execute(
+            "SELECT COUNT(*) FROM statements s WHERE s.extractor = ? AND NOT EXISTS (SELECT 1 "
+            "FROM scores c WHERE c.statement_id = s.id AND c.model = ?)",
+            (extractor, model)).fetchone()[0]
+
     def _clauses(self, ids: Sequence[int]) -> list[dict]:
         out = []
         for i in range(0, len(ids), 500):

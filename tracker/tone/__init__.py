@@ -10,8 +10,10 @@ target-span mean]``, so the same sentence scores differently for different targe
 ``models/tone-minilm/README.md``, gives its data and scores.
 
 Modules: ``model`` (:class:`ToneModel`: one load, one save, predict), ``encoder`` (the base
-encoder's folder, hash and threads; no torch) and ``net`` (the torch network, imported on first
-use). Training and evaluation are the workbench's (:mod:`tracker.lab`).
+encoder's folder, hash and threads; no torch), ``engine`` (what runs the network: ONNX Runtime
+or torch, checked against torch float32 and chosen for the job's size), ``onnx`` (what the tone
+model's and the reader's engines share) and ``net`` (the torch network, imported when torch
+runs). Training and evaluation are the workbench's (:mod:`tracker.lab`).
 """
 from tracker.tone.model import (LABELS, ToneInput, ToneModel, ToneResult, default_model_path,
                                 results_from_proba)

@@ -210,17 +210,22 @@ class ToneModel:
     [ToneResult(tone=-0.9..., label='hostile', confidence=0.9...)]
     """
 
-    def __init__(self, path, config, encoder=None):
+    def __init__(self, path, config, encoder=None, engine: str | None = None):
         self.path = Path(path)
         self.config = dict(config)
         self.encoder = encoder
+        self.engine_name = engine
         self.temperature = float(self.config.get("temperature", 1.0))
         self._checked = False
+        self._engine = None
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None,
-             encoder: str | os.PathLike | None = None) -> "ToneModel":
-        """Load a model folder (default :func:`default_model_path`); cheap, torch comes later.
+             encoder: str | os.PathLike | None = None,
+             engine: str | None = None) -> "ToneModel":
+        """Load a model folder (default :func:`default_model_path`); cheap, the engine comes
+        later. ``engine``: what runs the network (default ``$TRACKER_ENGINE``, else ``auto``;
+        :mod:`tracker.tone.engine`).
 
         Raises :class:`~tracker.errors.TrackerError` naming the folder and the fix when it is
         missing, incomplete or made by an incompatible version.
@@ -236,7 +241,7 @@ class ToneModel:
                 f"{config.get('format_version')!r}, with labels {config.get('labels')}; this code "
                 f"expects kind {KIND!r}, format {FORMAT_VERSION}, labels {list(LABELS)}; retrain "
                 "it with `python -m tracker.lab train`.")
-        return cls(path, config, encoder)
+        return cls(path, config, encoder, engine)
 
     @staticmethod
     def save(path: str | os.PathLike, tensors: dict, config: dict) -> Path:
@@ -252,19 +257,33 @@ class ToneModel:
             check_encoder(self.config, self.encoder, self.path, "tone model")
             self._checked = True
 
+    def plan(self, n: int | None = None):
+        """Pick the engine for a job of ``n`` statements (:func:`tracker.tone.engine.engine_for`:
+        for ``auto``, the passing engine that finishes ``n`` soonest); later calls of
+        :meth:`predict` use it. Returns the engine."""
+        from tracker.tone.engine import engine_for
+
+        self._check_encoder()
+        self._engine = engine_for(self, self.engine_name, n)
+        return self._engine
+
+    @property
+    def engine_used(self) -> str | None:
+        """The engine that runs the network, once chosen."""
+        return self._engine.name if self._engine is not None else None
+
     def logits(self, inputs: Sequence[ToneInput], batch_size: int = 64) -> np.ndarray:
         """Uncalibrated logits ``(n, 3)`` in the order of :data:`LABELS`."""
+        from tracker.tone.engine import encode, tokenizer
+
         inputs = list(inputs)
         if not inputs:
             return np.zeros((0, 3), dtype=np.float32)
-        self._check_encoder()
-        from tracker.tone import net
-
+        engine = self._engine or self.plan(len(inputs))
         inputs = [around_target(i) for i in inputs]
-        return net.tone_logits(self.path / ADAPTER_FILE, self.config["network"],
-                               [i.text for i in inputs], [list(i.target_spans) for i in inputs],
-                               batch_size=batch_size, model_dir=self.encoder,
-                               bf16=encoder_folder.use_bf16())
+        tok = tokenizer(str(encoder_folder.resolve_encoder_dir(self.encoder)))
+        items = encode(tok, [i.text for i in inputs], [list(i.target_spans) for i in inputs])
+        return engine.logits(items, batch_size=batch_size)
 
     def predict_proba(self, inputs: Sequence[ToneInput], batch_size: int = 64) -> np.ndarray:
         """Calibrated class probabilities ``(n, 3)`` in the order of :data:`LABELS`."""

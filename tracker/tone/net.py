@@ -245,6 +245,34 @@ class ToneNet(nn.Module):
         return self.head(self.drop(self.pooled(ids, att, tmask, ttype)))
 
 
+def pooled_states(encoder, ids, types, att, smask):
+    """The all-token mean ``(b, h)`` and the token mean of each mask of ``smask`` ``(b, S, h)``
+    (zero where a mask is empty) of ``encoder``'s last layer: what the ONNX engines export
+    (:mod:`tracker.tone.onnx`). Token types go in where the encoder reads them (MPNet has
+    none)."""
+    typed = ({"token_type_ids": types}
+             if getattr(encoder.embeddings, "token_type_embeddings", None) is not None else {})
+    hs = encoder(input_ids=ids, attention_mask=att, **typed).last_hidden_state.float()
+    a = att.unsqueeze(-1).float()
+    mean = (hs * a).sum(1) / a.sum(1).clamp(min=1)
+    states = torch.einsum("bst,bth->bsh", smask, hs) / smask.sum(-1, keepdim=True).clamp(min=1)
+    return mean, states
+
+
+class ToneStates(nn.Module):
+    """What the tone model's ONNX engines export: ids, token types (1 on the target), attention
+    and the target's token mask ``(b, 1, t)`` in; the all-token mean and the target's mean out.
+    :func:`tracker.tone.engine.head_logits` finishes in numpy what :class:`ToneNet`'s head
+    computes."""
+
+    def __init__(self, net: ToneNet):
+        super().__init__()
+        self.net = net
+
+    def forward(self, ids, types, att, smask):
+        return pooled_states(self.net.encoder, ids, types, att, smask)
+
+
 def build_net(encoder, network: dict) -> ToneNet:
     """Freeze ``encoder``, add LoRA adapters and open the token-type embedding; wrap in ToneNet.
 
