@@ -155,3 +155,57 @@ def test_pair_scores_count_what_they_say():
     row = table["wcep"]
     assert row["precision"] == pytest.approx(2 / 3, abs=1e-4) and row["recall"] == 1.0
     assert row["sign_accuracy_found"] == 0.5 and row["pair_and_sign_accuracy"] == 0.5
+
+
+def test_a_further_round_is_appended_once_and_only_when_decided(tmp_path):
+    import shutil
+
+    corpus = tmp_path / "dyads"
+    shutil.copytree(DYADS, corpus)
+    before = {p.name: p.read_bytes() for p in corpus.iterdir()}
+    work = tmp_path / "work"
+    (work / "labels").mkdir(parents=True)
+    items = [{"id": f"ungd-new{k}", "source": "ungd", "doc": f"speeches/new{k}.txt",
+              "split": "train", "published": "2020-09-20", "title": "", "speaker": "IRN",
+              "speaker_note": "speech by the delegation of Iran (IRN)", "context": "",
+              "text": "We welcome the agreement with Saudi Arabia to resume relations.",
+              "url": None, "stratum": "speaker+state", "flags": []} for k in range(2)]
+    (work / "items.jsonl").write_text("".join(json.dumps(i) + "\n" for i in items))
+    pair = [{"source": "IRN", "target": "SAU", "tone": 2, "source_span": "We",
+             "target_span": "Saudi Arabia"}]
+    write = lambda name, rows: (work / "labels" / name).write_text(  # noqa: E731
+        "".join(json.dumps({"id": i, "pairs": p}) + "\n" for i, p in rows))
+    write("r9-01.A.jsonl", [("ungd-new0", pair), ("ungd-new1", pair)])
+    write("r9-01.B.jsonl", [("ungd-new0", pair), ("ungd-new1", [])])
+    roster = "shard\trole\tannotator\nr9-01\tA\th-a\nr9-01\tB\th-b\n"
+    (work / "annotators.tsv").write_text(roster)
+    args = (work / "items.jsonl", work / "labels", work / "annotators.tsv", corpus, "r9")
+    # One item still waits for its third annotator: nothing is written.
+    with pytest.raises(TrackerError, match="1 items .* no final labels"):
+        annotation.append_round(*args)
+    assert {p.name: p.read_bytes() for p in corpus.iterdir()} == before
+    write("r9-adj-01.C.jsonl", [("ungd-new1", pair)])
+    (work / "annotators.tsv").write_text(roster + "r9-adj-01\tC\th-c\n")
+    table = annotation.append_round(*args)
+    assert table["ungd"]["items"] == 2 and table["ungd"]["items_to_third_annotator"] == 1
+    got = load_corpus(corpus)
+    assert len(got) == len(load_corpus(DYADS)) + 2
+    new = {i.id: i for i in got if i.id.startswith("ungd-new")}
+    assert new["ungd-new1"].decision == "adjudicated"
+    assert new["ungd-new1"].pairs[0].source_span == (0, 2)
+    raw = [json.loads(x) for x in (corpus / "annotations.jsonl").read_text().splitlines()]
+    assert sorted((r["role"], r["annotator"]) for r in raw if r["round"] == "r9") == [
+        ("A", "h-a"), ("A", "h-a"), ("B", "h-b"), ("B", "h-b"), ("C", "h-c")]
+    # (alpha is NaN for so few pairs: compared as written)
+    assert json.dumps(json.loads((corpus / "agreement.json").read_text())["r9"]) == \
+        json.dumps(table)
+    assert (corpus / "roster.tsv").read_text().endswith("r9-adj-01\tC\th-c\n")
+    # Appending the same round again changes nothing.
+    after = {p.name: p.read_bytes() for p in corpus.iterdir()}
+    with pytest.raises(TrackerError, match="in the corpus already"):
+        annotation.append_round(*args)
+    assert {p.name: p.read_bytes() for p in corpus.iterdir()} == after
+    from tracker.lab.corpus_card import write_card
+
+    card = write_card(corpus).read_text()
+    assert "Further round `r9`" in card and f"{len(got):,} items" in card

@@ -146,7 +146,8 @@ def collect(labels_dir: Path, roster: Path
 
 
 def adjudication_batches(items_path: Path, labels_dir: Path, roster: Path, out_dir: Path,
-                         size: int = 300, skip: set[str] = frozenset()) -> list[Path]:
+                         size: int = 300, skip: set[str] = frozenset(),
+                         prefix: str = "adj") -> list[Path]:
     """The items whose two annotations differ (and that no third annotator has decided yet, nor
     are in ``skip``), with both readings (unnamed, in a random order per item), in batches for a
     third annotator."""
@@ -171,10 +172,10 @@ def adjudication_batches(items_path: Path, labels_dir: Path, roster: Path, out_d
                          "reading_1": [{k: p.get(k) for k in keys} for p in first],
                          "reading_2": [{k: p.get(k) for k in keys} for p in second]})
     out_dir.mkdir(parents=True, exist_ok=True)
-    start = len(list(out_dir.glob("adj-*.jsonl")))
+    start = len(list(out_dir.glob(f"{prefix}-*.jsonl")))
     paths = []
     for k in range(0, len(rows), size):
-        path = out_dir / f"adj-{start + k // size + 1:02d}.jsonl"
+        path = out_dir / f"{prefix}-{start + k // size + 1:02d}.jsonl"
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n"
                                 for r in rows[k:k + size]), encoding="utf-8")
         paths.append(path)
@@ -319,3 +320,49 @@ def agreement(items: list[dict], by_item: dict) -> dict:
             "items_to_third_annotator": items_differ,
         }
     return out
+
+
+def append_round(items_path: Path, labels_dir: Path, roster: Path, out_dir: Path,
+                 name: str) -> dict:
+    """A further round of items (``corpus more``) added to the corpus in ``out_dir``: its items
+    with their final pairs appended to ``labels.jsonl``, its annotations (``round`` = ``name``)
+    to ``annotations.jsonl``, its roster to ``roster.tsv`` and its agreement to
+    ``agreement.json`` under ``name``. Refused while an item of the round waits for its third
+    annotator, or when an item or a shard is in the corpus already."""
+    import tempfile
+
+    from tracker.errors import TrackerError
+
+    items = [json.loads(x) for x in items_path.read_text(encoding="utf-8").splitlines()]
+    with tempfile.TemporaryDirectory() as tmp:
+        table = merge(items_path, labels_dir, roster, Path(tmp))
+        new = [json.loads(x) for x in (Path(tmp) / "labels.jsonl").read_text().splitlines()]
+        raw = [json.loads(x) for x in (Path(tmp) / "annotations.jsonl").read_text().splitlines()]
+    if len(new) != len(items):
+        raise TrackerError(f"{len(items) - len(new)} items of '{items_path}' have no final "
+                           "labels yet (two annotations, and the third's where they differ); "
+                           "run `corpus adjudication` and label its batches first.")
+    labels_path, raw_path = out_dir / "labels.jsonl", out_dir / "annotations.jsonl"
+    old = [json.loads(x) for x in labels_path.read_text(encoding="utf-8").splitlines()]
+    agreement_table = json.loads((out_dir / "agreement.json").read_text(encoding="utf-8"))
+    old_roster = read_roster(out_dir / "roster.tsv")
+    shards = {s for s, _, _ in read_roster(roster)}
+    if {r["id"] for r in old} & {r["id"] for r in new} or name in agreement_table or \
+            shards & {s for s, _, _ in old_roster}:
+        raise TrackerError(f"'{items_path}' (round {name!r}) is in the corpus already; nothing "
+                           "was changed.")
+    for r in raw:
+        r["round"] = name
+    old_raw = [json.loads(x) for x in raw_path.read_text(encoding="utf-8").splitlines()]
+
+    def write(path: Path, rows: list[dict]) -> None:
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                        encoding="utf-8")
+
+    write(labels_path, sorted(old + new, key=lambda r: r["id"]))
+    write(raw_path, sorted(old_raw + raw, key=lambda r: (r["id"], r["role"])))
+    with open(out_dir / "roster.tsv", "a", encoding="utf-8") as fh:
+        fh.writelines(f"{s}\t{role}\t{who}\n" for s, role, who in read_roster(roster))
+    agreement_table[name] = table["round_1"]
+    (out_dir / "agreement.json").write_text(json.dumps(agreement_table, indent=2) + "\n")
+    return table["round_1"]

@@ -14,6 +14,7 @@ from typing import Optional
 import typer
 
 from tracker.cli import friendly
+from tracker.errors import TrackerError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="The workbench: train and evaluate models, build the corpus.")
@@ -105,11 +106,36 @@ def sample(data_dir: Path = DATA, gold_dir: Path = GOLD, work: Path = WORK,
 
 @corpus_app.command()
 @friendly
-def batches(work: Path = WORK, size: int = typer.Option(430, "--size")) -> None:
+def more(take: list[str] = typer.Option(..., "--take", help="SOURCE=N: draw N items of SOURCE "
+                                        "(repeat for several sources)."),
+         data_dir: Path = DATA, gold_dir: Path = GOLD, work: Path = WORK, corpus: Path = DYADS,
+         seed: int = typer.Option(31, "--seed")) -> None:
+    """Draw a further round of items, from the sources' train parts only, none already in the
+    corpus (more training text; the dev and test parts stay as they are)."""
+    from tracker.lab.corpus import SOURCES, load_corpus
+    from tracker.lab.sampling import more as draw
+
+    wanted = {}
+    for spec in take:
+        source, _, n = spec.partition("=")
+        if source not in SOURCES or not n.isdigit():
+            raise TrackerError(f"--take {spec!r}: write SOURCE=N with SOURCE one of "
+                               f"{', '.join(SOURCES)}, e.g. --take ungd=600.")
+        wanted[source] = int(n)
+    taken = {item.text for item in load_corpus(corpus)}
+    rows = draw(data_dir, gold_dir, work / "items.jsonl", wanted, taken, seed)
+    typer.echo(f"{len(rows)} items -> {work / 'items.jsonl'}")
+
+
+@corpus_app.command()
+@friendly
+def batches(work: Path = WORK, size: int = typer.Option(430, "--size"),
+            prefix: str = typer.Option("shard", "--prefix",
+                                       help="Shard names: <prefix>-01.jsonl ...")) -> None:
     """Shuffled shards of the items for the annotators (what an annotator may see only)."""
     from tracker.lab.sampling import batches as cut
 
-    for path in cut(work / "items.jsonl", work / "shards", size):
+    for path in cut(work / "items.jsonl", work / "shards", size, prefix=prefix):
         typer.echo(str(path))
 
 
@@ -129,23 +155,33 @@ def validate(shard: Path, labels: Path) -> None:
 
 @corpus_app.command()
 @friendly
-def adjudication(work: Path = WORK, size: int = typer.Option(300, "--size")) -> None:
+def adjudication(work: Path = WORK, size: int = typer.Option(300, "--size"),
+                 prefix: str = typer.Option("adj", "--prefix",
+                                            help="Batch names: <prefix>-01.jsonl ...")) -> None:
     """Batches of the items whose two annotations differ, for a third annotator."""
     from tracker.lab.annotation import adjudication_batches
 
     for path in adjudication_batches(work / "items.jsonl", work / "labels",
-                                     work / "annotators.tsv", work / "adjudication", size):
+                                     work / "annotators.tsv", work / "adjudication", size,
+                                     prefix=prefix):
         typer.echo(str(path))
 
 
 @corpus_app.command()
 @friendly
-def merge(work: Path = WORK, out: Path = DYADS) -> None:
+def merge(work: Path = WORK, out: Path = DYADS,
+          append: Optional[str] = typer.Option(None, "--append", help="Add the work folder's "
+                                               "items (a further round, `corpus more`) to the "
+                                               "corpus as the round of this name.")) -> None:
     """Write the corpus: final labels, raw annotations with who made them, agreement."""
+    from tracker.lab.annotation import append_round
     from tracker.lab.annotation import merge as join
 
-    typer.echo(json.dumps(join(work / "items.jsonl", work / "labels", work / "annotators.tsv",
-                               out)["final"], indent=1))
+    paths = (work / "items.jsonl", work / "labels", work / "annotators.tsv", out)
+    if append:
+        typer.echo(json.dumps(append_round(*paths, append), indent=1))
+    else:
+        typer.echo(json.dumps(join(*paths)["final"], indent=1))
 
 
 @corpus_app.command()

@@ -32,6 +32,30 @@ def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
+def _further_rounds(agreement: dict, raw: list[dict], items, header, rows) -> str:
+    """The card's section on the rounds added with ``corpus more`` (their agreement tables)."""
+    text = ""
+    for name, table in agreement.items():
+        if name in ("round_1", "round_2", "final"):
+            continue
+        ids = {r["id"] for r in raw if r["round"] == name}
+        its = [i for i in items if i.id in ids]
+        by_source = collections.Counter(i.source for i in its)
+        who = sorted({r["annotator"] for r in raw if r["round"] == name},
+                     key=lambda a: (len(a), a))
+        text += f"""Further round `{name}` (more training text: train-part items not in the corpus before,
+drawn as the first round drew, guideline version 2, {len(who)} new annotator sessions,
+{who[0]} to {who[-1]}): {len(its):,} items ({", ".join(f"{s} {n:,}" for s, n in
+sorted(by_source.items()))}), {sum(len(i.pairs) for i in its):,} pairs, {sum(1 for i in its
+if i.decision == "adjudicated"):,} items decided by the third annotator. The dev and test parts
+are unchanged.
+
+{_table(header, rows(table))}
+
+"""
+    return text
+
+
 def write_card(folder: str | os.PathLike) -> Path:
     """Write ``README.md`` of the corpus folder from its files; returns its path."""
     folder = Path(folder)
@@ -130,11 +154,12 @@ annotators:
 {_table(agree_header, agree_rows(round2))}
 
 """
-    card += f"""The final corpus rests on the second round for VOA and the first for the other sources:
+    card += f"""The final corpus rests on the second round for VOA and the first for the other sources
+(the further rounds below excepted):
 
 {_table(agree_header, agree_rows(agreement["final"]))}
 
-Pair F1: 2|A and B| / (|A| + |B|) over directed pairs. Sign agreement, exact tone
+{_further_rounds(agreement, raw, items, agree_header, agree_rows)}Pair F1: 2|A and B| / (|A| + |B|) over directed pairs. Sign agreement, exact tone
 agreement and Krippendorff's alpha: on the pairs both annotators gave.
 
 ## Splits
@@ -171,7 +196,9 @@ the pairs found; pair-and-sign accuracy = gold pairs found with the right sign /
   two splits.
 
 Rebuild: `python -m tracker.lab corpus sample` (the items, deterministic), `batches`, then the
-annotation, `adjudication`, `merge`, `baseline`, `card`.
+annotation, `adjudication`, `merge`, `baseline`, `card`. A further round: `corpus more --take
+SOURCE=N ...` (train-part items not in the corpus yet), `batches`, the annotation,
+`adjudication`, `merge --append NAME`, `card`.
 
 ## Licences and attribution
 

@@ -305,28 +305,20 @@ def _draw(pool: list[dict], n: int, rng: random.Random, per_doc: int) -> list[di
     return out
 
 
+def _readers(data_dir: Path, gold_dir: Path) -> dict:
+    return {"wcep": lambda: _wcep(data_dir), "voa": lambda: _voa(data_dir, gold_dir),
+            "ungd": lambda: _ungd(data_dir), "whitehouse": lambda: _whitehouse(data_dir),
+            "state_dept": lambda: _state_dept(data_dir), "newsmtsc": lambda: _newsmtsc(data_dir)}
+
+
 def sample(data_dir: Path, gold_dir: Path, out: Path, seed: int = 13, exclude: set[str] = frozenset()
            ) -> list[dict]:
     feats = _Features()
     rng = random.Random(seed)
-    readers = {"wcep": lambda: _wcep(data_dir), "voa": lambda: _voa(data_dir, gold_dir),
-               "ungd": lambda: _ungd(data_dir), "whitehouse": lambda: _whitehouse(data_dir),
-               "state_dept": lambda: _state_dept(data_dir), "newsmtsc": lambda: _newsmtsc(data_dir)}
+    readers = _readers(data_dir, gold_dir)
     chosen = []
     for source in SOURCES:
-        pool = []
-        seen = set()
-        for it in readers[source]():
-            if it["doc"] in exclude or it["text"] in seen:
-                continue
-            seen.add(it["text"])
-            # Long-document sources: a random tenth of their sentences is plenty to draw from.
-            if source in ("ungd", "whitehouse", "state_dept") and _h(it["doc"], it["text"]) % 6:
-                continue
-            it["_f"] = feats(it["text"], it["published"], it["speaker"])
-            if source == "newsmtsc" and it["_f"]["n_states"] == 0:
-                continue  # only its sentences that name a country
-            pool.append(it)
+        pool = _pool(source, readers[source](), feats, lambda it: it["doc"] in exclude)
         if source == "wcep":
             picked = []
             for split, n in WCEP_YEARS.items():
@@ -335,6 +327,47 @@ def sample(data_dir: Path, gold_dir: Path, out: Path, seed: int = 13, exclude: s
             picked = _draw(pool, QUOTA[source], rng, PER_DOC[source])
         print(f"{source}: pool {len(pool)}, drawn {len(picked)}", file=sys.stderr)
         chosen += picked
+    return _write(chosen, out)
+
+
+def _pool(source: str, items, feats, skip) -> list[dict]:
+    """The items of ``source`` that may be drawn (not ``skip``-ped, each text once), with their
+    strata and flags."""
+    pool, seen = [], set()
+    for it in items:
+        if skip(it) or it["text"] in seen:
+            continue
+        seen.add(it["text"])
+        # Long-document sources: a random sixth of their sentences is plenty to draw from.
+        if source in ("ungd", "whitehouse", "state_dept") and _h(it["doc"], it["text"]) % 6:
+            continue
+        it["_f"] = feats(it["text"], it["published"], it["speaker"])
+        if source == "newsmtsc" and it["_f"]["n_states"] == 0:
+            continue  # only its sentences that name a country
+        pool.append(it)
+    return pool
+
+
+def more(data_dir: Path, gold_dir: Path, out: Path, wanted: dict[str, int], taken: set[str],
+         seed: int) -> list[dict]:
+    """A further round: ``wanted[source]`` items of each source, drawn as :func:`sample` draws
+    them (strata, hard cases weighted up, at most so many per document) from the train part
+    only, none whose text is in ``taken`` (the corpus's texts): more training text, the dev
+    and test parts unchanged."""
+    readers, feats, rng = _readers(data_dir, gold_dir), _Features(), random.Random(seed)
+    chosen = []
+    for source in SOURCES:
+        if source not in wanted:
+            continue
+        pool = _pool(source, readers[source](), feats,
+                     lambda it: it["split"] != "train" or it["text"] in taken)
+        picked = _draw(pool, wanted[source], rng, PER_DOC[source])
+        print(f"{source}: pool {len(pool)}, drawn {len(picked)}", file=sys.stderr)
+        chosen += picked
+    return _write(chosen, out)
+
+
+def _write(chosen: list[dict], out: Path) -> list[dict]:
     rows = []
     for it in chosen:
         f = it.pop("_f")
@@ -353,14 +386,16 @@ def sample(data_dir: Path, gold_dir: Path, out: Path, seed: int = 13, exclude: s
     return rows
 
 
-def batches(items_path: Path, out_dir: Path, size: int, seed: int = 7) -> list[Path]:
-    """Shuffled shards of ``size`` items each, holding what an annotator may see."""
+def batches(items_path: Path, out_dir: Path, size: int, seed: int = 7,
+            prefix: str = "shard") -> list[Path]:
+    """Shuffled shards of ``size`` items each (``<prefix>-01.jsonl`` ...), holding what an
+    annotator may see."""
     rows = [json.loads(x) for x in items_path.read_text(encoding="utf-8").splitlines()]
     random.Random(seed).shuffle(rows)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for k in range(0, len(rows), size):
-        p = out_dir / f"shard-{k // size + 1:02d}.jsonl"
+        p = out_dir / f"{prefix}-{k // size + 1:02d}.jsonl"
         with open(p, "w", encoding="utf-8") as fh:
             for r in rows[k:k + size]:
                 view = {"id": r["id"], "date": r["published"] or None,
