@@ -60,8 +60,12 @@ def test_splits_are_by_document_with_a_test_part_per_source(corpus):
     split_of = {}
     for item in corpus:
         assert split_of.setdefault((item.source, item.doc), item.split) == item.split
+    # The split's design holds for the first rounds' documents; the further rounds add
+    # train-part text only (test_the_further_rounds_hold_new_train_part_text_only).
+    raw = [json.loads(x) for x in (DYADS / "annotations.jsonl").read_text().splitlines()]
+    first = {r["id"] for r in raw if r["round"] in (1, 2)}
     for source in SOURCES:
-        docs = {(i.doc, i.split) for i in corpus if i.source == source}
+        docs = {(i.doc, i.split) for i in corpus if i.source == source and i.id in first}
         test = sum(1 for _, s in docs if s == "test")
         assert test >= 0.15 * len(docs), (source, test, len(docs))
     wcep = [i for i in corpus if i.source == "wcep"]
@@ -186,7 +190,7 @@ def test_a_further_round_is_appended_once_and_only_when_decided(tmp_path):
     assert {p.name: p.read_bytes() for p in corpus.iterdir()} == before
     write("r9-adj-01.C.jsonl", [("ungd-new1", pair)])
     (work / "annotators.tsv").write_text(roster + "r9-adj-01\tC\th-c\n")
-    table = annotation.append_round(*args)
+    table = annotation.append_round(*args, note="Made in a test.")
     assert table["ungd"]["items"] == 2 and table["ungd"]["items_to_third_annotator"] == 1
     got = load_corpus(corpus)
     assert len(got) == len(load_corpus(DYADS)) + 2
@@ -209,3 +213,22 @@ def test_a_further_round_is_appended_once_and_only_when_decided(tmp_path):
 
     card = write_card(corpus).read_text()
     assert "Further round `r9`" in card and f"{len(got):,} items" in card
+    assert "unchanged. Made in a test." in card
+
+
+def test_the_further_rounds_hold_new_train_part_text_only(corpus):
+    from tracker.lab.corpus import round_items
+
+    raw = [json.loads(x) for x in (DYADS / "annotations.jsonl").read_text().splitlines()]
+    rounds = {r["round"] for r in raw} - {1, 2}
+    assert rounds, "no further round in the corpus"
+    first = {r["id"] for r in raw if r["round"] in (1, 2)}
+    for name in rounds:
+        items = round_items(DYADS, name)
+        assert items and all(i.split == "train" for i in items)
+        assert not {i.id for i in items} & first
+        # Two annotators each, and the third wherever they differ.
+        assert all({"A", "B"} <= set(i.annotators) for i in items)
+        assert all(("C" in i.annotators) == (i.decision == "adjudicated") for i in items)
+    with pytest.raises(TrackerError, match="no round 'r0'"):
+        round_items(DYADS, "r0")

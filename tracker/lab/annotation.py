@@ -323,12 +323,13 @@ def agreement(items: list[dict], by_item: dict) -> dict:
 
 
 def append_round(items_path: Path, labels_dir: Path, roster: Path, out_dir: Path,
-                 name: str) -> dict:
+                 name: str, note: str = "") -> dict:
     """A further round of items (``corpus more``) added to the corpus in ``out_dir``: its items
     with their final pairs appended to ``labels.jsonl``, its annotations (``round`` = ``name``)
     to ``annotations.jsonl``, its roster to ``roster.tsv`` and its agreement to
-    ``agreement.json`` under ``name``. Refused while an item of the round waits for its third
-    annotator, or when an item or a shard is in the corpus already."""
+    ``agreement.json`` under ``name``, and ``note`` (how the round was made, in words) to
+    ``rounds.json``. Refused while an item of the round waits for its third annotator, or when
+    an item or a shard is in the corpus already."""
     import tempfile
 
     from tracker.errors import TrackerError
@@ -365,4 +366,9 @@ def append_round(items_path: Path, labels_dir: Path, roster: Path, out_dir: Path
         fh.writelines(f"{s}\t{role}\t{who}\n" for s, role, who in read_roster(roster))
     agreement_table[name] = table["round_1"]
     (out_dir / "agreement.json").write_text(json.dumps(agreement_table, indent=2) + "\n")
+    notes_path = out_dir / "rounds.json"
+    notes = json.loads(notes_path.read_text(encoding="utf-8")) if notes_path.is_file() else {}
+    notes[name] = note
+    notes_path.write_text(json.dumps(notes, indent=2, ensure_ascii=False) + "\n",
+                          encoding="utf-8")
     return table["round_1"]

@@ -172,14 +172,16 @@ def adjudication(work: Path = WORK, size: int = typer.Option(300, "--size"),
 def merge(work: Path = WORK, out: Path = DYADS,
           append: Optional[str] = typer.Option(None, "--append", help="Add the work folder's "
                                                "items (a further round, `corpus more`) to the "
-                                               "corpus as the round of this name.")) -> None:
+                                               "corpus as the round of this name."),
+          note: str = typer.Option("", "--note", help="With --append: how the round was made, "
+                                   "in words, for the card (rounds.json).")) -> None:
     """Write the corpus: final labels, raw annotations with who made them, agreement."""
     from tracker.lab.annotation import append_round
     from tracker.lab.annotation import merge as join
 
     paths = (work / "items.jsonl", work / "labels", work / "annotators.tsv", out)
     if append:
-        typer.echo(json.dumps(append_round(*paths, append), indent=1))
+        typer.echo(json.dumps(append_round(*paths, append, note), indent=1))
     else:
         typer.echo(json.dumps(join(*paths)["final"], indent=1))
 
@@ -325,16 +327,21 @@ def tone_check_set(corpus: Path = typer.Option(Path("corpus/dyads"), "--corpus")
 def reader_eval(model: str = typer.Option("fast", "--model"),
                 corpus: Path = typer.Option(Path("corpus/dyads"), "--corpus"),
                 split: str = typer.Option("dev", "--split"),
+                round_name: Optional[str] = typer.Option(
+                    None, "--round", help="Instead of a split: the items of a further round of "
+                    "the corpus (`corpus more`), which no model made before it has seen."),
                 record: bool = typer.Option(False, "--record",
                                             help="Store the table in the model's metrics.json "
                                                  "and rewrite its card.")) -> None:
     """The reader and today's rules + tone model on a split of the corpus, in one run."""
-    from tracker.lab.corpus import load_corpus
+    from tracker.lab.corpus import load_corpus, round_items
     from tracker.lab.dyads_eval import rules_reader, score
     from tracker.lab.reader_train import reader_predictions
     from tracker.reader.model import Reader
 
-    items = load_corpus(corpus, split=split)
+    items = (round_items(corpus, round_name) if round_name else
+             load_corpus(corpus, split=split))
+    split = f"round_{round_name}" if round_name else split
     reader = Reader.load(model)
     table = {"rules": score(items, rules_reader(items)),
              "reader": score(items, reader_predictions(items, reader))}

@@ -145,3 +145,15 @@ def load_corpus(folder: str | os.PathLike, split: str | None = None,
         items.append(item)
     return [i for i in items if (split is None or i.split == split)
             and (source is None or i.source == source)]
+
+
+def round_items(folder: str | os.PathLike, name: str) -> list[Item]:
+    """The items of the further round ``name`` of the corpus in ``folder`` (``corpus more``);
+    a :class:`~tracker.errors.TrackerError` when there is no such round."""
+    raw = Path(folder) / "annotations.jsonl"
+    ids = {r["id"] for r in map(json.loads, raw.read_text(encoding="utf-8").splitlines())
+           if r["round"] == name}
+    if not ids:
+        raise TrackerError(f"'{raw}' has no round {name!r}; name one added with `corpus merge "
+                           "--append`.")
+    return [i for i in load_corpus(folder) if i.id in ids]

@@ -32,8 +32,10 @@ def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
-def _further_rounds(agreement: dict, raw: list[dict], items, header, rows) -> str:
-    """The card's section on the rounds added with ``corpus more`` (their agreement tables)."""
+def _further_rounds(agreement: dict, raw: list[dict], items, header, rows,
+                    notes: dict) -> str:
+    """The card's section on the rounds added with ``corpus more`` (their agreement tables and
+    the notes of ``rounds.json``)."""
     text = ""
     for name, table in agreement.items():
         if name in ("round_1", "round_2", "final"):
@@ -48,7 +50,7 @@ drawn as the first round drew, guideline version 2, {len(who)} new annotator ses
 {who[0]} to {who[-1]}): {len(its):,} items ({", ".join(f"{s} {n:,}" for s, n in
 sorted(by_source.items()))}), {sum(len(i.pairs) for i in its):,} pairs, {sum(1 for i in its
 if i.decision == "adjudicated"):,} items decided by the third annotator. The dev and test parts
-are unchanged.
+are unchanged.{(" " + notes[name]) if notes.get(name) else ""}
 
 {_table(header, rows(table))}
 
@@ -64,6 +66,8 @@ def write_card(folder: str | os.PathLike) -> Path:
     baseline_path = folder / "baseline-test.json"
     baseline = json.loads(baseline_path.read_text()) if baseline_path.is_file() else {}
     raw = [json.loads(x) for x in (folder / "annotations.jsonl").read_text().splitlines()]
+    notes_path = folder / "rounds.json"
+    notes = json.loads(notes_path.read_text(encoding="utf-8")) if notes_path.is_file() else {}
 
     n = len(items)
     by_source = collections.Counter(i.source for i in items)
@@ -88,9 +92,14 @@ def write_card(folder: str | os.PathLike) -> Path:
     annotators = {r["annotator"] for r in raw}
 
     def agree_rows(table: dict) -> list[list]:
-        return [[k, f"{v['items']:,}", f"{v['pair_f1']:.3f}", f"{v['sign_agreement']:.3f}",
-                 f"{v['tone_exact_agreement']:.3f}", f"{v['alpha_interval']:.3f}",
-                 f"{v['alpha_ordinal']:.3f}", f"{v['items_to_third_annotator']:,}"]
+        def num(v: dict, key: str) -> str:
+            # No pair from either annotator (a set of single-state sentences): nothing to score.
+            x = v[key]
+            return "n/a" if not v["pairs_a"] + v["pairs_b"] or x != x else f"{x:.3f}"
+
+        return [[k, f"{v['items']:,}", *(num(v, key) for key in (
+                 "pair_f1", "sign_agreement", "tone_exact_agreement", "alpha_interval",
+                 "alpha_ordinal")), f"{v['items_to_third_annotator']:,}"]
                 for k, v in table.items()]
 
     agree_header = ["source", "items", "pair F1", "sign agreement", "tone exact",
@@ -159,7 +168,7 @@ annotators:
 
 {_table(agree_header, agree_rows(agreement["final"]))}
 
-{_further_rounds(agreement, raw, items, agree_header, agree_rows)}Pair F1: 2|A and B| / (|A| + |B|) over directed pairs. Sign agreement, exact tone
+{_further_rounds(agreement, raw, items, agree_header, agree_rows, notes)}Pair F1: 2|A and B| / (|A| + |B|) over directed pairs. Sign agreement, exact tone
 agreement and Krippendorff's alpha: on the pairs both annotators gave.
 
 ## Splits
@@ -191,6 +200,7 @@ the pairs found; pair-and-sign accuracy = gold pairs found with the right sign /
 - `annotations.jsonl`: every annotation as given: `id`, `role` (A, B, C; A1/B1 for VOA's first
   round), `annotator`, `round`, `pairs`.
 - `agreement.json`: the agreement tables above. `baseline-test.json`: the baseline table.
+  `rounds.json`: how each further round was made, in words.
 - Loader: `tracker.lab.corpus.load_corpus(folder, split=None, source=None)` checks that every
   span lies in its text and reads as copied, codes and tones are valid and no document is in
   two splits.

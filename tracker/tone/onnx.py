@@ -13,9 +13,10 @@ versions and :data:`QUANTISED`; they are never committed.
 
 Which engine ``auto`` runs: each engine's throughput and start-up (in a fresh interpreter:
 importing its libraries, then loading the network) are measured once per model and machine by
-the agreement check, and for a job of ``n`` items ``auto`` takes the passing engine that finishes
-soonest, start-up included (:func:`choose`). torch in bfloat16 is the fastest per item here, but importing torch and
-loading the network costs seconds that a small job never wins back.
+the agreement check, and for a job of ``n`` items ``auto`` takes the passing engine that
+finishes soonest, start-up included (:func:`choose`): torch in bfloat16 is the fastest per item
+on a CPU with bfloat16 instructions, but importing torch and loading the network cost seconds
+that a small job never wins back.
 
 No torch here (:func:`export` imports it when it builds).
 """
