@@ -200,7 +200,9 @@ the pairs found; pair-and-sign accuracy = gold pairs found with the right sign /
 - `annotations.jsonl`: every annotation as given: `id`, `role` (A, B, C; A1/B1 for VOA's first
   round), `annotator`, `round`, `pairs`.
 - `agreement.json`: the agreement tables above. `baseline-test.json`: the baseline table.
-  `rounds.json`: how each further round was made, in words.
+  `rounds.json`: how each further round was made, in words; `prompt-<round>.md`: what each
+  annotator session of that round was told (its shard and role in place of SHARD and ROLE;
+  the third annotators' prompt differed in giving the two readings to decide between).
 - Loader: `tracker.lab.corpus.load_corpus(folder, split=None, source=None)` checks that every
   span lies in its text and reads as copied, codes and tones are valid and no document is in
   two splits.
