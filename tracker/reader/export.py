@@ -17,7 +17,6 @@ This module imports torch and onnx; the runtime loads it only to build.
 """
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import numpy as np
@@ -26,10 +25,7 @@ from tracker.errors import TrackerError
 from tracker.reader.engine import (OnnxEngine, TorchEngine, encode, n_pairs, onnx_folder,
                                    pair_tokenizer, read_check_set)
 from tracker.tone import onnx
-from tracker.tone.encoder import resolve_encoder_dir, use_bf16
-
-MIN_AGREEMENT = onnx.MIN_AGREEMENT
-MAX_TONE_P99 = onnx.MAX_TONE_P99
+from tracker.tone.encoder import resolve_encoder_dir
 
 
 def prepare(reader, force: bool = False, say=None) -> dict:
@@ -46,10 +42,7 @@ def build(reader, out: Path) -> None:
 
     _, shared = net.load_unit_net(reader.path / ADAPTER_FILE, reader.config["network"],
                                   reader.encoder, device="cpu")
-    unit_net = copy.deepcopy(shared).float().eval()
-    # The optimiser fuses the attention of the plain ("eager") implementation.
-    unit_net.encoder.set_attn_implementation("eager")
-    onnx.export(net.StatesOnly(unit_net), unit_net.encoder.config, out)
+    onnx.export_copy(shared, net.StatesOnly, out)
 
 
 def decisions(logits: np.ndarray, temperature: float, threshold: float):
@@ -81,13 +74,9 @@ def check(reader, folder: Path) -> dict:
                            "without it no engine can be checked: set TRACKER_ENGINE=torch.")
     tok = pair_tokenizer(str(resolve_encoder_dir(reader.encoder)))
     items = encode(tok, inputs)
-    adapter, network = reader.path / ADAPTER_FILE, reader.config["network"]
-    engines = [OnnxEngine(folder / "model.int8.onnx", adapter, "onnx"),
-               OnnxEngine(folder / "model.fp32.onnx", adapter, "onnx-fp32")]
-    if use_bf16():
-        engines.append(TorchEngine(adapter, network, reader.encoder))
-    engines.append(TorchEngine(adapter, network, reader.encoder, fp32=True))
-    timed = onnx.timed_engines(engines, items, n_pairs)
+    make = onnx.maker(OnnxEngine, TorchEngine, folder, reader.path / ADAPTER_FILE,
+                      reader.config["network"], reader.encoder)
+    timed = onnx.timed_engines(onnx.checked_engines(make), items, n_pairs)
     return onnx.check_record(
         timed, "torch-fp32",
         lambda ref, out: compare(ref, out, reader.temperature, reader.threshold),

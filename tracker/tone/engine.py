@@ -183,17 +183,12 @@ def prepare(model, force: bool = False, say=None) -> dict:
 
 def build(model, out: Path) -> None:
     """``model.fp32.onnx`` and ``model.int8.onnx`` of the tone model in ``out``."""
-    import copy
-
     from tracker.tone import net
     from tracker.tone.model import ADAPTER_FILE
 
     _, shared = net.load_tone_net(model.path / ADAPTER_FILE, model.config["network"],
                                   model.encoder, device="cpu")
-    tone_net = copy.deepcopy(shared).float().eval()
-    # The optimiser fuses the attention of the plain ("eager") implementation.
-    tone_net.encoder.set_attn_implementation("eager")
-    onnx.export(net.ToneStates(tone_net), tone_net.encoder.config, out)
+    onnx.export_copy(shared, net.ToneStates, out)
 
 
 def decisions(logits: np.ndarray, temperature: float):
@@ -216,13 +211,9 @@ def check(model, folder: Path) -> dict:
     cut = [around_target(ToneInput(t, tuple(s))) for t, s in zip(texts, spans)]
     items = encode(tokenizer(str(resolve_encoder_dir(model.encoder))), [i.text for i in cut],
                    [i.target_spans for i in cut])
-    adapter, network = model.path / ADAPTER_FILE, model.config["network"]
-    engines = [OnnxEngine(folder / "model.int8.onnx", adapter, "onnx"),
-               OnnxEngine(folder / "model.fp32.onnx", adapter, "onnx-fp32")]
-    if use_bf16():
-        engines.append(TorchEngine(adapter, network, model.encoder))
-    engines.append(TorchEngine(adapter, network, model.encoder, fp32=True))
-    timed = onnx.timed_engines(engines, items, len)
+    make = onnx.maker(OnnxEngine, TorchEngine, folder, model.path / ADAPTER_FILE,
+                      model.config["network"], model.encoder)
+    timed = onnx.timed_engines(onnx.checked_engines(make), items, len)
 
     def compare(reference, other):
         return onnx.agreement(*decisions(reference, model.temperature),

@@ -143,6 +143,27 @@ def export(module, config, out: Path) -> None:
     raw.unlink()
 
 
+def export_copy(shared, wrap, out: Path) -> None:
+    """:func:`export` a float32, eval-mode copy of the loaded network ``shared`` (left as it
+    is), wrapped by ``wrap`` into a module of :data:`INPUT_NAMES` -> :data:`OUTPUT_NAMES`."""
+    import copy
+
+    net = copy.deepcopy(shared).float().eval()
+    # The optimiser fuses the attention of the plain ("eager") implementation.
+    net.encoder.set_attn_implementation("eager")
+    export(wrap(net), net.encoder.config, out)
+
+
+def checked_engines(make) -> list:
+    """The engines the agreement check compares, ONNX Runtime first (it slows down once torch
+    has computed in the process): int8, float32, torch bf16 where it is on, and torch float32,
+    the reference. ``make`` as for :func:`pick` (:func:`maker`)."""
+    from tracker.tone.encoder import use_bf16
+
+    names = ("onnx", "onnx-fp32", *(("torch",) if use_bf16() else ()), "torch-fp32")
+    return [make(name) for name in names]
+
+
 def agreement(ref_labels, ref_tone, labels, tone, statements=None) -> dict:
     """Label agreement with a reference, and the tone differences over ``statements`` (a mask:
     the items either takes for a statement; default every item)."""
