@@ -346,8 +346,8 @@ def append_round(items_path: Path, labels_dir: Path, roster: Path, out_dir: Path
     labels_path, raw_path = out_dir / "labels.jsonl", out_dir / "annotations.jsonl"
     old = [json.loads(x) for x in labels_path.read_text(encoding="utf-8").splitlines()]
     agreement_table = json.loads((out_dir / "agreement.json").read_text(encoding="utf-8"))
-    old_roster = read_roster(out_dir / "roster.tsv")
-    shards = {s for s, _, _ in read_roster(roster)}
+    old_roster, new_roster = read_roster(out_dir / "roster.tsv"), read_roster(roster)
+    shards = {s for s, _, _ in new_roster}
     if {r["id"] for r in old} & {r["id"] for r in new} or name in agreement_table or \
             shards & {s for s, _, _ in old_roster}:
         raise TrackerError(f"'{items_path}' (round {name!r}) is in the corpus already; nothing "
@@ -363,7 +363,7 @@ def append_round(items_path: Path, labels_dir: Path, roster: Path, out_dir: Path
     write(labels_path, sorted(old + new, key=lambda r: r["id"]))
     write(raw_path, sorted(old_raw + raw, key=lambda r: (r["id"], r["role"])))
     with open(out_dir / "roster.tsv", "a", encoding="utf-8") as fh:
-        fh.writelines(f"{s}\t{role}\t{who}\n" for s, role, who in read_roster(roster))
+        fh.writelines(f"{s}\t{role}\t{who}\n" for s, role, who in new_roster)
     agreement_table[name] = table["round_1"]
     (out_dir / "agreement.json").write_text(json.dumps(agreement_table, indent=2) + "\n")
     notes_path = out_dir / "rounds.json"
