@@ -111,7 +111,8 @@ above are each epoch's best on that criterion. Calibration of the kept epoch:
 
 {_table(['source', 'items', 'gold pairs', 'pair F1', 'P', 'R', 'sign on found', 'pair and sign'], rows)}
 """)
-    for key, title in (("without_distillation", "Without distillation"),
+    for key, title in (("compared", "Against the reader it replaced"),
+                       ("without_distillation", "Without distillation"),
                        ("tried", "Other recipes tried (dev part only)"),
                        ("evaluation_sets", "Other evaluation-only sets (same run)"),
                        ("turns", "Ten turns on Wikipedia Current Events"),
