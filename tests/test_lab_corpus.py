@@ -11,7 +11,7 @@ import pytest
 
 from tracker.errors import TrackerError
 from tracker.lab import annotation, dyads_eval
-from tracker.lab.corpus import SOURCES, Item, Pair, load_corpus
+from tracker.lab.corpus import SOURCES, Item, Pair, label_rows, load_corpus
 
 DYADS = Path(__file__).resolve().parents[1] / "corpus" / "dyads"
 
@@ -23,8 +23,7 @@ def corpus() -> list[Item]:
 
 def test_every_label_lines_up_with_its_text(corpus):
     codes = annotation.iso3_codes()
-    raw = {json.loads(x)["id"]: json.loads(x)
-           for x in (DYADS / "labels.jsonl").read_text(encoding="utf-8").splitlines()}
+    raw = {row["id"]: row for _, _, row in label_rows(DYADS)}
     spans = 0
     for item in corpus:
         rows = {(p["source"], p["target"]): p for p in raw[item.id]["pairs"]}
@@ -194,6 +193,10 @@ def test_a_further_round_is_appended_once_and_only_when_decided(tmp_path):
     assert table["ungd"]["items"] == 2 and table["ungd"]["items_to_third_annotator"] == 1
     got = load_corpus(corpus)
     assert len(got) == len(load_corpus(DYADS)) + 2
+    # The round has a label file of its own; the earlier ones are untouched.
+    assert [json.loads(x)["id"] for x in (corpus / "labels-r9.jsonl").read_text().splitlines()] \
+        == ["ungd-new0", "ungd-new1"]
+    assert all((corpus / p).read_bytes() == b for p, b in before.items() if p.startswith("labels"))
     new = {i.id: i for i in got if i.id.startswith("ungd-new")}
     assert new["ungd-new1"].decision == "adjudicated"
     assert new["ungd-new1"].pairs[0].source_span == (0, 2)

@@ -325,9 +325,9 @@ def agreement(items: list[dict], by_item: dict) -> dict:
 def append_round(items_path: Path, labels_dir: Path, roster: Path, out_dir: Path,
                  name: str, note: str = "") -> dict:
     """A further round of items (``corpus more``) added to the corpus in ``out_dir``: its items
-    with their final pairs appended to ``labels.jsonl``, its annotations (``round`` = ``name``)
-    to ``annotations.jsonl``, its roster to ``roster.tsv`` and its agreement to
-    ``agreement.json`` under ``name``, and ``note`` (how the round was made, in words) to
+    with their final pairs in a label file of its own (``labels-<name>.jsonl``), its
+    annotations (``round`` = ``name``) to ``annotations.jsonl``, its roster to ``roster.tsv``
+    and its agreement to ``agreement.json`` under ``name``, and ``note`` (how the round was made, in words) to
     ``rounds.json``. Refused while an item of the round waits for its third annotator, or when
     an item or a shard is in the corpus already."""
     import tempfile
@@ -343,13 +343,15 @@ def append_round(items_path: Path, labels_dir: Path, roster: Path, out_dir: Path
         raise TrackerError(f"{len(items) - len(new)} items of '{items_path}' have no final "
                            "labels yet (two annotations, and the third's where they differ); "
                            "run `corpus adjudication` and label its batches first.")
-    labels_path, raw_path = out_dir / "labels.jsonl", out_dir / "annotations.jsonl"
-    old = [json.loads(x) for x in labels_path.read_text(encoding="utf-8").splitlines()]
+    from tracker.lab.corpus import label_rows
+
+    labels_path, raw_path = out_dir / f"labels-{name}.jsonl", out_dir / "annotations.jsonl"
+    old = [row for _, _, row in label_rows(out_dir)]
     agreement_table = json.loads((out_dir / "agreement.json").read_text(encoding="utf-8"))
     old_roster, new_roster = read_roster(out_dir / "roster.tsv"), read_roster(roster)
     shards = {s for s, _, _ in new_roster}
     if {r["id"] for r in old} & {r["id"] for r in new} or name in agreement_table or \
-            shards & {s for s, _, _ in old_roster}:
+            labels_path.exists() or shards & {s for s, _, _ in old_roster}:
         raise TrackerError(f"'{items_path}' (round {name!r}) is in the corpus already; nothing "
                            "was changed.")
     for r in raw:
@@ -360,7 +362,7 @@ def append_round(items_path: Path, labels_dir: Path, roster: Path, out_dir: Path
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
                         encoding="utf-8")
 
-    write(labels_path, sorted(old + new, key=lambda r: r["id"]))
+    write(labels_path, sorted(new, key=lambda r: r["id"]))
     write(raw_path, sorted(old_raw + raw, key=lambda r: (r["id"], r["role"])))
     with open(out_dir / "roster.tsv", "a", encoding="utf-8") as fh:
         fh.writelines(f"{s}\t{role}\t{who}\n" for s, role, who in new_roster)

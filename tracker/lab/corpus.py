@@ -21,7 +21,7 @@ from pathlib import Path
 
 from tracker.errors import TrackerError
 
-LABELS_FILE = "labels.jsonl"
+LABELS_FILE = "labels.jsonl"      # the first rounds; each further round: labels-<round>.jsonl
 SPLITS = ("train", "dev", "test")
 SOURCES = ("wcep", "voa", "ungd", "whitehouse", "state_dept", "newsmtsc")
 
@@ -115,36 +115,53 @@ def load_corpus(folder: str | os.PathLike, split: str | None = None,
 
     Returns
     -------
-    list of Item, in file order.
+    list of Item, by id (the order of the one file the corpus had before its further
+    rounds got files of their own).
     """
-    path = Path(folder) / LABELS_FILE
     if split is not None and split not in SPLITS:
         raise TrackerError(f"split {split!r} is invalid; use one of: {', '.join(SPLITS)}.")
     if source is not None and source not in SOURCES:
         raise TrackerError(f"source {source!r} is invalid; use one of: {', '.join(SOURCES)}.")
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise TrackerError(f"{path}: cannot read the corpus ({exc.strerror}); pass the folder "
-                           "holding labels.jsonl (corpus/dyads of the repository).") from exc
     from tracker.lab.annotation import iso3_codes
 
     codes = iso3_codes()
     items, split_of = [], {}
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise _fail(path, n, f"not valid JSON ({exc.msg})") from exc
+    for path, n, row in label_rows(folder):
         item = parse_item(row, path, n, codes)
         key = (item.source, item.doc)
         if split_of.setdefault(key, item.split) != item.split:
             raise _fail(path, n, f"document {item.doc} of {item.source} is in two splits")
         items.append(item)
+    items.sort(key=lambda i: i.id)
     return [i for i in items if (split is None or i.split == split)
             and (source is None or i.source == source)]
+
+
+def label_files(folder: str | os.PathLike) -> list[Path]:
+    """The label files of the corpus in ``folder``: ``labels.jsonl`` (the first rounds), then
+    ``labels-<round>.jsonl`` for each further round (``corpus merge --append``), so that no
+    one file grows with every round."""
+    folder = Path(folder)
+    return [folder / LABELS_FILE] + sorted(folder.glob("labels-*.jsonl"))
+
+
+def label_rows(folder: str | os.PathLike):
+    """(file, line number, parsed row) for every item line of the corpus in ``folder``; a
+    :class:`~tracker.errors.TrackerError` naming the file and line for one that is not JSON."""
+    for path in label_files(folder):
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise TrackerError(f"{path}: cannot read the corpus ({exc.strerror}); pass the "
+                               "folder holding labels.jsonl (corpus/dyads of the "
+                               "repository).") from exc
+        for n, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield path, n, json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise _fail(path, n, f"not valid JSON ({exc.msg})") from exc
 
 
 def round_items(folder: str | os.PathLike, name: str) -> list[Item]:

@@ -1,6 +1,6 @@
 """The corpus card: ``corpus/dyads/README.md``, written from the corpus files themselves
-(``labels.jsonl``, ``annotations.jsonl``, ``agreement.json`` and ``baseline-test.json``), so that
-every figure in it is the files' own."""
+(``labels.jsonl`` and ``labels-<round>.jsonl``, ``annotations.jsonl``, ``agreement.json`` and
+``baseline-test.json``), so that every figure in it is the files' own."""
 from __future__ import annotations
 
 import collections
@@ -8,7 +8,7 @@ import json
 import os
 from pathlib import Path
 
-from tracker.lab.corpus import SOURCES, SPLITS, load_corpus
+from tracker.lab.corpus import SOURCES, SPLITS, label_rows, load_corpus
 
 SOURCE_NAMES = {
     "wcep": "Wikipedia Current Events portal items 2002-2024 (`wcep/`), CC BY-SA 4.0",
@@ -85,8 +85,7 @@ def write_card(folder: str | os.PathLike) -> Path:
                    f"{sum(len(i.pairs) for i in items if i.source == s):,}"] for s in SOURCES]
     tones = collections.Counter(p.tone for p in pairs)
     strata = collections.Counter()
-    items_path_rows = [json.loads(x) for x in (folder / "labels.jsonl").read_text().splitlines()]
-    for r in items_path_rows:
+    for _, _, r in label_rows(folder):
         strata[r["stratum"]] += 1
     decisions = collections.Counter(i.decision for i in items)
     annotators = {r["annotator"] for r in raw}
@@ -192,7 +191,8 @@ the pairs found; pair-and-sign accuracy = gold pairs found with the right sign /
 
 ## Files and fields
 
-- `labels.jsonl`: one item per line: `id`, `source` (data set), `doc`, `split`, `published`,
+- `labels.jsonl` (the first rounds) and `labels-<round>.jsonl` (each further round, in a file
+  of its own so that no file grows with every round): one item per line: `id`, `source` (data set), `doc`, `split`, `published`,
   `title`, `speaker` (ISO3 or null), `speaker_note`, `context`, `text`, `url`, `stratum`,
   `pairs` (each `source`, `target`, `tone` -2..2, `source_text`/`target_text` as copied by the
   annotators, `source_span`/`target_span` as `[start, end]` into `text` or null), `decision`
