@@ -327,9 +327,9 @@ def append_round(items_path: Path, labels_dir: Path, roster: Path, out_dir: Path
     """A further round of items (``corpus more``) added to the corpus in ``out_dir``: its items
     with their final pairs in a label file of its own (``labels-<name>.jsonl``), its
     annotations (``round`` = ``name``) to ``annotations.jsonl``, its roster to ``roster.tsv``
-    and its agreement to ``agreement.json`` under ``name``, and ``note`` (how the round was made, in words) to
-    ``rounds.json``. Refused while an item of the round waits for its third annotator, or when
-    an item or a shard is in the corpus already."""
+    and its agreement to ``agreement.json`` under ``name``, and ``note`` (how the round was
+    made, in words) to ``rounds.json``. Refused while an item of the round waits for its third
+    annotator, or when an item or a shard is in the corpus already."""
     import tempfile
 
     from tracker.errors import TrackerError

@@ -192,8 +192,8 @@ the pairs found; pair-and-sign accuracy = gold pairs found with the right sign /
 ## Files and fields
 
 - `labels.jsonl` (the first rounds) and `labels-<round>.jsonl` (each further round, in a file
-  of its own so that no file grows with every round): one item per line: `id`, `source` (data set), `doc`, `split`, `published`,
-  `title`, `speaker` (ISO3 or null), `speaker_note`, `context`, `text`, `url`, `stratum`,
+  of its own so that no file grows with every round): one item per line: `id`, `source` (data
+  set), `doc`, `split`, `published`, `title`, `speaker` (ISO3 or null), `speaker_note`, `context`, `text`, `url`, `stratum`,
   `pairs` (each `source`, `target`, `tone` -2..2, `source_text`/`target_text` as copied by the
   annotators, `source_span`/`target_span` as `[start, end]` into `text` or null), `decision`
   (`agreed`, `adjudicated`), `annotators` (role -> session).
