@@ -11,7 +11,7 @@ import pytest
 
 from tracker.errors import TrackerError
 from tracker.lab import annotation, dyads_eval
-from tracker.lab.corpus import SOURCES, Item, Pair, label_rows, load_corpus
+from tracker.lab.corpus import SOURCES, Item, Pair, annotation_rows, label_rows, load_corpus
 
 DYADS = Path(__file__).resolve().parents[1] / "corpus" / "dyads"
 
@@ -61,7 +61,7 @@ def test_splits_are_by_document_with_a_test_part_per_source(corpus):
         assert split_of.setdefault((item.source, item.doc), item.split) == item.split
     # The split's design holds for the first rounds' documents; the further rounds add
     # train-part text only (test_the_further_rounds_hold_new_train_part_text_only).
-    raw = [json.loads(x) for x in (DYADS / "annotations.jsonl").read_text().splitlines()]
+    raw = annotation_rows(DYADS)
     first = {r["id"] for r in raw if r["round"] in (1, 2)}
     for source in SOURCES:
         docs = {(i.doc, i.split) for i in corpus if i.source == source and i.id in first}
@@ -73,8 +73,7 @@ def test_splits_are_by_document_with_a_test_part_per_source(corpus):
 
 def test_every_item_has_two_independent_annotators_and_a_third_where_they_differ(corpus):
     raw = collections.defaultdict(dict)
-    for line in (DYADS / "annotations.jsonl").read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
+    for row in annotation_rows(DYADS):
         raw[row["id"]][row["role"]] = row
     for item in corpus:
         got = raw[item.id]
@@ -200,7 +199,10 @@ def test_a_further_round_is_appended_once_and_only_when_decided(tmp_path):
     new = {i.id: i for i in got if i.id.startswith("ungd-new")}
     assert new["ungd-new1"].decision == "adjudicated"
     assert new["ungd-new1"].pairs[0].source_span == (0, 2)
-    raw = [json.loads(x) for x in (corpus / "annotations.jsonl").read_text().splitlines()]
+    # Its annotations too; the earlier annotation files are untouched.
+    assert all((corpus / p).read_bytes() == b for p, b in before.items()
+               if p.startswith("annotations"))
+    raw = [json.loads(x) for x in (corpus / "annotations-r9.jsonl").read_text().splitlines()]
     assert sorted((r["role"], r["annotator"]) for r in raw if r["round"] == "r9") == [
         ("A", "h-a"), ("A", "h-a"), ("B", "h-b"), ("B", "h-b"), ("C", "h-c")]
     # (alpha is NaN for so few pairs: compared as written)
@@ -222,7 +224,7 @@ def test_a_further_round_is_appended_once_and_only_when_decided(tmp_path):
 def test_the_further_rounds_hold_new_train_part_text_only(corpus):
     from tracker.lab.corpus import round_items
 
-    raw = [json.loads(x) for x in (DYADS / "annotations.jsonl").read_text().splitlines()]
+    raw = annotation_rows(DYADS)
     rounds = {r["round"] for r in raw} - {1, 2}
     assert rounds, "no further round in the corpus"
     first = {r["id"] for r in raw if r["round"] in (1, 2)}
@@ -235,3 +237,25 @@ def test_the_further_rounds_hold_new_train_part_text_only(corpus):
         assert all(("C" in i.annotators) == (i.decision == "adjudicated") for i in items)
     with pytest.raises(TrackerError, match="no round 'r0'"):
         round_items(DYADS, "r0")
+
+
+def test_every_annotator_session_gets_its_prompt_and_the_third_is_told_of_the_readings(
+        tmp_path):
+    work = tmp_path / "annotation-r9"
+    (work / "shards").mkdir(parents=True)
+    (work / "adjudication").mkdir()
+    row = {"id": "x", "text": "Iran thanks Oman."}
+    (work / "shards" / "r9-01.jsonl").write_text(json.dumps(row) + "\n" + json.dumps(row) + "\n")
+    (work / "adjudication" / "r9-adj-01.jsonl").write_text(
+        json.dumps(dict(row, reading_1=[], reading_2=[])) + "\n")
+    paths = annotation.write_prompts(work, Path("/repo"), "/repo/.venv/bin/python")
+    assert [p.name for p in paths] == ["prompt-r9-01.A.md", "prompt-r9-01.B.md",
+                                       "prompt-r9-adj-01.C.md"]
+    a, b, c = (p.read_text() for p in paths)
+    assert "r9-01.jsonl — 2 items" in a and f"{work}/labels/r9-01.A.jsonl" in a
+    assert f"{work}/scratch/r9-01.B/" in b and "`r9-01.B: 2 lines, valid`" in b
+    assert "you must never see another annotator's labels" in a and "reading_1" not in a
+    assert "r9-adj-01.jsonl — 1 items" in c and "`reading_1` and `reading_2`" in c
+    assert "apart from the two readings in your batch" in c
+    assert "corpus validate " + str(work / "adjudication" / "r9-adj-01.jsonl") in c
+    assert not any("{" in line and "ISO3" not in line for t in (a, c) for line in t.splitlines())

@@ -18,6 +18,9 @@ Steps, each a sub-command of ``python -m tracker.lab corpus``:
 ``validate``
     Checks one annotator's label file against its shard: one line per item in order, known
     ISO3 codes, tones in -2..2, spans that occur in the text.
+``prompts``
+    Writes what each annotator session is told (``annotator_prompt.md`` filled in for its
+    batch and role); run once after ``batches`` and again after ``adjudication``.
 ``adjudication``
     Cuts the items whose two annotations differ into batches for a third annotator, who sees
     both readings unnamed.
@@ -326,7 +329,8 @@ def append_round(items_path: Path, labels_dir: Path, roster: Path, out_dir: Path
                  name: str, note: str = "") -> dict:
     """A further round of items (``corpus more``) added to the corpus in ``out_dir``: its items
     with their final pairs in a label file of its own (``labels-<name>.jsonl``), its
-    annotations (``round`` = ``name``) to ``annotations.jsonl``, its roster to ``roster.tsv``
+    annotations (``round`` = ``name``) in one of their own (``annotations-<name>.jsonl``;
+    ``annotations.jsonl`` holds the first rounds' and stops growing), its roster to ``roster.tsv``
     and its agreement to ``agreement.json`` under ``name``, and ``note`` (how the round was
     made, in words) to ``rounds.json``. Refused while an item of the round waits for its third
     annotator, or when an item or a shard is in the corpus already."""
@@ -345,25 +349,25 @@ def append_round(items_path: Path, labels_dir: Path, roster: Path, out_dir: Path
                            "run `corpus adjudication` and label its batches first.")
     from tracker.lab.corpus import label_rows
 
-    labels_path, raw_path = out_dir / f"labels-{name}.jsonl", out_dir / "annotations.jsonl"
+    labels_path, raw_path = out_dir / f"labels-{name}.jsonl", out_dir / f"annotations-{name}.jsonl"
     old = [row for _, _, row in label_rows(out_dir)]
     agreement_table = json.loads((out_dir / "agreement.json").read_text(encoding="utf-8"))
     old_roster, new_roster = read_roster(out_dir / "roster.tsv"), read_roster(roster)
     shards = {s for s, _, _ in new_roster}
     if {r["id"] for r in old} & {r["id"] for r in new} or name in agreement_table or \
-            labels_path.exists() or shards & {s for s, _, _ in old_roster}:
+            labels_path.exists() or raw_path.exists() or \
+            shards & {s for s, _, _ in old_roster}:
         raise TrackerError(f"'{items_path}' (round {name!r}) is in the corpus already; nothing "
                            "was changed.")
     for r in raw:
         r["round"] = name
-    old_raw = [json.loads(x) for x in raw_path.read_text(encoding="utf-8").splitlines()]
 
     def write(path: Path, rows: list[dict]) -> None:
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
                         encoding="utf-8")
 
     write(labels_path, sorted(new, key=lambda r: r["id"]))
-    write(raw_path, sorted(old_raw + raw, key=lambda r: (r["id"], r["role"])))
+    write(raw_path, sorted(raw, key=lambda r: (r["id"], r["role"])))
     with open(out_dir / "roster.tsv", "a", encoding="utf-8") as fh:
         fh.writelines(f"{s}\t{role}\t{who}\n" for s, role, who in new_roster)
     agreement_table[name] = table["round_1"]
@@ -374,3 +378,44 @@ def append_round(items_path: Path, labels_dir: Path, roster: Path, out_dir: Path
     notes_path.write_text(json.dumps(notes, indent=2, ensure_ascii=False) + "\n",
                           encoding="utf-8")
     return table["round_1"]
+
+
+#: What every annotator session is told (:func:`write_prompts` fills it in).
+PROMPT_TEMPLATE = Path(__file__).with_name("annotator_prompt.md")
+
+_READINGS = (
+    "\nEach item of your batch also carries `reading_1` and `reading_2`: the pairs two other "
+    "annotators gave it, unnamed and in random order. They differed, and you decide. Read the "
+    "item and decide its pairs yourself by the guideline, as if the readings were not there; "
+    "then look at where they differ, and re-read the guideline on that point. Your answer may "
+    "be either reading, a mix of the two, or neither.\n")
+
+
+def write_prompts(work: Path, repo: Path, python: str) -> list[Path]:
+    """The prompt of every batch of the work folder ``work``: ``prompt-<shard>.A.md`` and
+    ``.B.md`` for each shard (``shards/``), ``prompt-<batch>.C.md`` for each third-annotator
+    batch (``adjudication/``), from :data:`PROMPT_TEMPLATE`. The third annotator's prompt says
+    that its batch carries the two readings to decide between (the only labels it sees); the
+    others', that an annotator never sees another's labels."""
+    template = PROMPT_TEMPLATE.read_text(encoding="utf-8")
+    jobs = [(p, role) for p in sorted((work / "shards").glob("*.jsonl")) for role in "AB"]
+    jobs += [(p, "C") for p in sorted((work / "adjudication").glob("*.jsonl"))]
+    paths = []
+    for batch, role in jobs:
+        n = sum(1 for line in batch.read_text(encoding="utf-8").splitlines() if line.strip())
+        third = role == "C"
+        text = template.format(
+            work=work.parent, repo=repo, labels=work / "labels", batch=batch, n=n,
+            name=batch.stem, role=role, python=python,
+            out=work / "labels" / f"{batch.stem}.{role}.jsonl",
+            scratch=work / "scratch" / f"{batch.stem}.{role}",
+            fields="id, date, speaker_note, title, context, text"
+            + (", reading_1, reading_2" if third else ""),
+            unseen=("apart from the two readings in your batch, you must never see another "
+                    "annotator's labels or any program's output" if third else
+                    "you must never see another annotator's labels or any program's output"),
+            readings=_READINGS if third else "")
+        path = work / f"prompt-{batch.stem}.{role}.md"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths

@@ -169,6 +169,20 @@ def adjudication(work: Path = WORK, size: int = typer.Option(300, "--size"),
 
 @corpus_app.command()
 @friendly
+def prompts(work: Path = WORK) -> None:
+    """The prompt of every annotator session of the work folder: each shard's two annotators
+    and each third-annotator batch's (run again after `corpus adjudication`)."""
+    import sys
+
+    from tracker.lab.annotation import write_prompts
+
+    repo = Path(__file__).resolve().parents[2]
+    for path in write_prompts(work.resolve(), repo, sys.executable):
+        typer.echo(str(path))
+
+
+@corpus_app.command()
+@friendly
 def merge(work: Path = WORK, out: Path = DYADS,
           append: Optional[str] = typer.Option(None, "--append", help="Add the work folder's "
                                                "items (a further round, `corpus more`) to the "

@@ -164,13 +164,26 @@ def label_rows(folder: str | os.PathLike):
                 raise _fail(path, n, f"not valid JSON ({exc.msg})") from exc
 
 
+def annotation_files(folder: str | os.PathLike) -> list[Path]:
+    """The raw annotation files of the corpus in ``folder``: ``annotations.jsonl`` (the first
+    rounds), then ``annotations-<round>.jsonl`` for each further round, as the labels are
+    kept (:func:`label_files`)."""
+    folder = Path(folder)
+    return [folder / "annotations.jsonl"] + sorted(folder.glob("annotations-*.jsonl"))
+
+
+def annotation_rows(folder: str | os.PathLike) -> list[dict]:
+    """Every annotation of the corpus in ``folder`` as given (``id``, ``role``, ``annotator``,
+    ``round``, ``pairs``), from all its annotation files."""
+    return [json.loads(line) for path in annotation_files(folder)
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def round_items(folder: str | os.PathLike, name: str) -> list[Item]:
     """The items of the further round ``name`` of the corpus in ``folder`` (``corpus more``);
     a :class:`~tracker.errors.TrackerError` when there is no such round."""
-    raw = Path(folder) / "annotations.jsonl"
-    ids = {r["id"] for r in map(json.loads, raw.read_text(encoding="utf-8").splitlines())
-           if r["round"] == name}
+    ids = {r["id"] for r in annotation_rows(folder) if r["round"] == name}
     if not ids:
-        raise TrackerError(f"'{raw}' has no round {name!r}; name one added with `corpus merge "
-                           "--append`.")
+        raise TrackerError(f"'{folder}' has no round {name!r} in its annotation files; name "
+                           "one added with `corpus merge --append`.")
     return [i for i in load_corpus(folder) if i.id in ids]

@@ -1,6 +1,7 @@
 """The corpus card: ``corpus/dyads/README.md``, written from the corpus files themselves
-(``labels.jsonl`` and ``labels-<round>.jsonl``, ``annotations.jsonl``, ``agreement.json`` and
-``baseline-test.json``), so that every figure in it is the files' own."""
+(``labels.jsonl`` and ``labels-<round>.jsonl``, ``annotations.jsonl`` and
+``annotations-<round>.jsonl``, ``agreement.json`` and ``baseline-test.json``), so that every
+figure in it is the files' own."""
 from __future__ import annotations
 
 import collections
@@ -8,7 +9,7 @@ import json
 import os
 from pathlib import Path
 
-from tracker.lab.corpus import SOURCES, SPLITS, label_rows, load_corpus
+from tracker.lab.corpus import SOURCES, SPLITS, annotation_rows, label_rows, load_corpus
 
 SOURCE_NAMES = {
     "wcep": "Wikipedia Current Events portal items 2002-2024 (`wcep/`), CC BY-SA 4.0",
@@ -65,7 +66,7 @@ def write_card(folder: str | os.PathLike) -> Path:
     agreement = json.loads((folder / "agreement.json").read_text())
     baseline_path = folder / "baseline-test.json"
     baseline = json.loads(baseline_path.read_text()) if baseline_path.is_file() else {}
-    raw = [json.loads(x) for x in (folder / "annotations.jsonl").read_text().splitlines()]
+    raw = annotation_rows(folder)
     notes_path = folder / "rounds.json"
     notes = json.loads(notes_path.read_text(encoding="utf-8")) if notes_path.is_file() else {}
 
@@ -124,9 +125,9 @@ sessions (language-model agents), not human experts. Each was given the guidelin
 items (text, context, title, date, speaker note) and nothing else: never the tracker's output,
 its rules, or another annotator's labels. Every item was labelled by two of them independently;
 where the two differed in any pair or tone, a third session saw the guideline, the item and the
-two readings (unnamed, in random order) and decided. Who labelled what is in
-`annotations.jsonl` and in each item's `annotators`. Use it to train and compare readers; do not
-read its figures as expert agreement.
+two readings (unnamed, in random order) and decided. Who labelled what is in the annotation
+files (`annotations.jsonl`, `annotations-<round>.jsonl`) and in each item's `annotators`.
+Use it to train and compare readers; do not read its figures as expert agreement.
 
 ## Sources and counts
 
@@ -193,16 +194,26 @@ the pairs found; pair-and-sign accuracy = gold pairs found with the right sign /
 
 - `labels.jsonl` (the first rounds) and `labels-<round>.jsonl` (each further round, in a file
   of its own so that no file grows with every round): one item per line: `id`, `source` (data
-  set), `doc`, `split`, `published`, `title`, `speaker` (ISO3 or null), `speaker_note`, `context`, `text`, `url`, `stratum`,
-  `pairs` (each `source`, `target`, `tone` -2..2, `source_text`/`target_text` as copied by the
-  annotators, `source_span`/`target_span` as `[start, end]` into `text` or null), `decision`
-  (`agreed`, `adjudicated`), `annotators` (role -> session).
-- `annotations.jsonl`: every annotation as given: `id`, `role` (A, B, C; A1/B1 for VOA's first
-  round), `annotator`, `round`, `pairs`.
+  set), `doc`, `split`, `published`, `title`, `speaker` (ISO3 or null: the state a reader is
+  told speaks), `speaker_note`, `context`, `text`, `url`, `stratum`, `pairs` (each `source`,
+  `target`, `tone` -2..2, `source_text`/`target_text` as copied by the annotators,
+  `source_span`/`target_span` as `[start, end]` into `text` or null), `decision` (`agreed`,
+  `adjudicated`), `annotators` (role -> session).
+- Correction of 2026-12-07: the sampler gave no `speaker` to State Department transcript turns
+  of the Department's spokespeople written without a full stop ("MR PRICE", "MS PORTER") and
+  to foreign officials' turns ("FOREIGN MINISTER BAERBOCK"); 249 items (27 of the test part,
+  16 of dev) now carry USA or the official's state, as the speaker note always said. The
+  annotators read the note, so no label changed.
+- `annotations.jsonl` (the first rounds; each further round in `annotations-<round>.jsonl`):
+  every annotation as given: `id`, `role` (A, B, C; A1/B1 for VOA's first round),
+  `annotator`, `round`, `pairs`.
 - `agreement.json`: the agreement tables above. `baseline-test.json`: the baseline table.
   `rounds.json`: how each further round was made, in words; `prompt-<round>.md`: what each
-  annotator session of that round was told (its shard and role in place of SHARD and ROLE;
-  the third annotators' prompt differed in giving the two readings to decide between).
+  annotator session of rounds r3 to r6 was told (its shard and role in place of SHARD and
+  ROLE; the third annotators' prompt differed only in its batch, whose items carried the two
+  readings to decide between). Later rounds' prompts are written by `python -m tracker.lab
+  corpus prompts` from `tracker/lab/annotator_prompt.md`, which tells the third annotator of
+  the readings.
 - Loader: `tracker.lab.corpus.load_corpus(folder, split=None, source=None)` checks that every
   span lies in its text and reads as copied, codes and tones are valid and no document is in
   two splits.
