@@ -162,7 +162,7 @@ def test_icews_unmapped_names_are_skip_reasons(tmp_path):
     header = ("Event ID\tEvent Date\tSource Name\tSource Sectors\tSource Country\tEvent Text\t"
               "CAMEO Code\tIntensity\tTarget Name\tTarget Sectors\tTarget Country")
     rows = ["1\t2018-06-01\tAtlantis\tNA\tAtlantis\tConsult\t040\t1\tFrance\tNA\tFrance",
-            "2\t2018-06-01\tFrance\tNA\tFrance\tConsult\t040\t1\tKosovo\tNA\tKosovo",
+            "2\t2018-06-01\tFrance\tNA\tFrance\tConsult\t040\t1\tNarnia\tNA\tNarnia",
             "3\t2018-06-01\tFrance\tNA\tFrance\tConsult\t040\t1\tCongo\tNA\tCongo",
             "4\t2018-06-01\tFrance\tNA\tFrance\tOops\t999\t1\tGermany\tNA\tGermany",
             "5\t2018-06-01\tFrance\tNA\tFrance\tConsult\t040\t1\tGermany\tNA\tGermany",
@@ -172,7 +172,7 @@ def test_icews_unmapped_names_are_skip_reasons(tmp_path):
     got = read_events(path)
     assert got.format == "icews"
     assert dict(got.skipped) == {"source country not in countries.tsv (Atlantis)": 1,
-                                 "target country not in countries.tsv (Kosovo)": 1,
+                                 "target country not in countries.tsv (Narnia)": 1,
                                  "unknown CAMEO code 999": 1, "duplicate event id": 1}
     assert [(e.event_id, e.target) for e in got.events] == [("3", "COG"), ("5", "DEU")]
     assert got.events[1].origin == f"{path}:6"

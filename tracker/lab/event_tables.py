@@ -48,7 +48,7 @@ FIPS_DIFFERS = {
     "SN": "SG", "SR": "NS", "SS": "OD", "ST": "TP", "SV": "ES", "SX": "NN", "SZ": "WZ", "TC": "TK",
     "TD": "CD", "TF": "FS", "TG": "TO", "TJ": "TI", "TK": "TL", "TL": "TT", "TM": "TX", "TN": "TS",
     "TO": "TN", "TR": "TU", "TT": "TD", "UA": "UP", "VA": "VT", "VG": "VI", "VI": "VQ", "VN": "VM",
-    "VU": "NH", "YE": "YM", "YT": "MF", "ZA": "SF", "ZM": "ZA", "ZW": "ZI",
+    "VU": "NH", "XK": "KV", "YE": "YM", "YT": "MF", "ZA": "SF", "ZM": "ZA", "ZW": "ZI",
     # Palestine is two FIPS entities, the US minor islands nine; Serbia was RB in 2006-2008
     # and GDELT still writes it (checked on the sample: an article about Serbia).
     "PS": "WE GZ", "UM": "FQ HQ DQ JQ KQ MQ BQ LQ WQ",

@@ -213,6 +213,29 @@ def _whitehouse(data: Path):
                                        "USA" if us else None, note, row.get("url"))
 
 
+#: Turns of a State Department transcript that speak for the United States: the Secretary and
+#: the Department's officials and spokespeople (the transcripts write "MR PRICE" as often as
+#: "MR. PRICE").
+_STATE_DEPT_US = re.compile(r"(?:SECRETARY|DEPUTY SECRETARY|UNDER SECRETARY|ASSISTANT SECRETARY|"
+                            r"AMBASSADOR|SENIOR (?:STATE DEPARTMENT|ADMINISTRATION) OFFICIAL|"
+                            r"(?:MR|MS)\.? (?:PRICE|PORTER|PATEL|MILLER)\b)")
+
+
+def state_dept_speaker(who: str, published: str | None) -> str | None:
+    """The state a State Department transcript turn speaks for: USA for the Department's own
+    people, the state of an official in office that the gazetteer knows ("FOREIGN MINISTER
+    BAERBOCK" -> DEU), else None (a journalist's question, a moderator, someone unknown)."""
+    import datetime as dt
+
+    from tracker.extract.actors import Gazetteer
+
+    if _STATE_DEPT_US.match(who):
+        return "USA"
+    on = dt.date.fromisoformat(published) if published else None
+    found = {m.iso3 for m in Gazetteer.default().find_mentions(who.title(), on) if m.iso3}
+    return found.pop() if len(found) == 1 else None
+
+
 def _state_dept(data: Path):
     folder = data / "state_dept"
     for row in _read_jsonl_gz(folder / "press_releases_2021_2022.jsonl.gz"):
@@ -223,13 +246,12 @@ def _state_dept(data: Path):
                 "otherwise.")
         if len(turns) >= 3:
             for who, turn in turns:
-                us = bool(re.match(r"(?:SECRETARY|MR\. PRICE|MS\. PORTER|MR\. PATEL|"
-                                   r"AMBASSADOR|UNDER SECRETARY|ASSISTANT SECRETARY)", who))
                 n2 = note + f" Transcript turn of '{who}'."
                 yield from _sentence_items("state_dept", row["id"], row["published"],
                                            row.get("title"), turn,
                                            _doc_split("state_dept", row["id"]),
-                                           "USA" if us else None, n2, row.get("url"))
+                                           state_dept_speaker(who, row["published"]), n2,
+                                           row.get("url"))
         else:
             yield from _sentence_items("state_dept", row["id"], row["published"],
                                        row.get("title"), text,
