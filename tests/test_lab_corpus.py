@@ -259,3 +259,21 @@ def test_every_annotator_session_gets_its_prompt_and_the_third_is_told_of_the_re
     assert "apart from the two readings in your batch" in c
     assert "corpus validate " + str(work / "adjudication" / "r9-adj-01.jsonl") in c
     assert not any("{" in line and "ISO3" not in line for t in (a, c) for line in t.splitlines())
+
+
+def test_a_state_department_turn_speaks_for_the_state_of_its_speaker(corpus):
+    import re
+
+    from tracker.lab.sampling import state_dept_speaker
+
+    assert state_dept_speaker("MR PRICE", "2021-06-01") == "USA"
+    assert state_dept_speaker("MR. PRICE", "2021-06-01") == "USA"
+    assert state_dept_speaker("SENIOR STATE DEPARTMENT OFFICIAL ONE", "2022-01-10") == "USA"
+    assert state_dept_speaker("FOREIGN MINISTER BAERBOCK", "2022-03-01") == "DEU"
+    assert state_dept_speaker("QUESTION", "2022-03-01") is None
+    assert state_dept_speaker("MODERATOR", "2022-03-01") is None
+    # The corpus's items carry it (the 2026-12-07 correction).
+    for item in corpus:
+        turn = re.search(r"Transcript turn of '([^']*)'", item.speaker_note or "")
+        if item.source == "state_dept" and turn:
+            assert item.speaker == state_dept_speaker(turn.group(1), item.published), item.id
