@@ -42,8 +42,7 @@ def iso3_codes() -> set[str]:
     from importlib.resources import files
 
     text = files("tracker").joinpath("data", "countries.tsv").read_text(encoding="utf-8")
-    # XKX: the user-assigned code for Kosovo that the guideline prescribes (no ISO 3166 code).
-    return {line.split("\t", 1)[0] for line in text.splitlines()[1:] if line.strip()} | {"XKX"}
+    return {line.split("\t", 1)[0] for line in text.splitlines()[1:] if line.strip()}
 
 
 def validate(shard: Path, labels: Path) -> list[str]:

@@ -141,8 +141,7 @@ def label_files(folder: str | os.PathLike) -> list[Path]:
     """The label files of the corpus in ``folder``: ``labels.jsonl`` (the first rounds), then
     ``labels-<round>.jsonl`` for each further round (``corpus merge --append``), so that no
     one file grows with every round."""
-    folder = Path(folder)
-    return [folder / LABELS_FILE] + sorted(folder.glob("labels-*.jsonl"))
+    return _round_files(folder, LABELS_FILE)
 
 
 def label_rows(folder: str | os.PathLike):
@@ -168,8 +167,14 @@ def annotation_files(folder: str | os.PathLike) -> list[Path]:
     """The raw annotation files of the corpus in ``folder``: ``annotations.jsonl`` (the first
     rounds), then ``annotations-<round>.jsonl`` for each further round, as the labels are
     kept (:func:`label_files`)."""
+    return _round_files(folder, "annotations.jsonl")
+
+
+def _round_files(folder: str | os.PathLike, first: str) -> list[Path]:
+    """``first`` (say ``labels.jsonl``) and, after it, ``<its stem>-<round>.jsonl`` of every
+    further round."""
     folder = Path(folder)
-    return [folder / "annotations.jsonl"] + sorted(folder.glob("annotations-*.jsonl"))
+    return [folder / first] + sorted(folder.glob(f"{Path(first).stem}-*.jsonl"))
 
 
 def annotation_rows(folder: str | os.PathLike) -> list[dict]:
