@@ -37,6 +37,21 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(scope="session")
+def press_conference(shared_data):
+    """A real White House transcript: President Biden and Prime Minister Suga with the press,
+    2021-04-16 (turns "PRESIDENT BIDEN:", "PRIME MINISTER SUGA:" and bare "Q" questions)."""
+    import gzip
+    import json
+
+    wanted = ("wh-2021-04-16-remarks-by-president-biden-and-prime-minister-suga-of-japan-at-"
+              "press-conference")
+    path = shared_data / "whitehouse" / "remarks_briefings_2021_2026.jsonl.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        row = next(r for r in map(json.loads, fh) if r["id"] == wanted)
+    return row["text"], row["published"]
+
+
+@pytest.fixture(scope="session")
 def tone_model():
     """The shipped tone model with its real encoder, loaded once per session."""
     from tracker.tone import ToneModel

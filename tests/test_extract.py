@@ -284,6 +284,41 @@ def test_speech_mode_attributes_sentences_to_the_speaker():
         ("PAK", "IND", "speech:speaker"), ("RUS", "UKR", "action:invaded")]
 
 
+def test_each_turn_of_a_transcript_speaks_for_its_speaker(press_conference):
+    text, published = press_conference
+    result = Extractor().analyse("pc", text, published, "USA", mentions=True)
+    by_start = {s.start: s for s in result.sentences}
+
+    def sentence(words):
+        return next(s for s in result.sentences if words in text[s.start:s.end])
+
+    assert {s.speaker for s in result.sentences} == {"USA", "JPN", None}
+    assert sentence("Let me respond to the Iran question").speaker == "USA"
+    suga = sentence("We also had serious talks on China")
+    question = sentence("my question is on China policy")
+    assert suga.speaker == "JPN" and question.speaker is None
+    assert suga.turn_start < suga.start and question.turn_start <= question.start
+    found = {(st.source, st.target) for st in result.statements
+             if st.sentence_start == suga.start}
+    assert found == {("JPN", "CHN")}
+    assert not [st for st in result.statements if st.sentence_start == question.start]
+    assert all(by_start[st.sentence_start].speaker in (st.source, st.target, None)
+               for st in result.statements if st.rule == "speech:speaker")
+    # Read as one voice (speech mode before rules-7), the Prime Minister's words were the USA's.
+    one_voice = Extractor(turns=False)
+    assert one_voice.version.endswith("+one-voice") and one_voice.version != Extractor().version
+    whole = one_voice.extract("pc", text, published, "USA")
+    assert ("USA", "CHN") in {(st.source, st.target) for st in whole
+                              if st.sentence_start == suga.start}
+
+
+def test_a_text_with_fewer_than_three_labels_is_not_a_transcript():
+    text = "NOTE: Russia condemned Ukraine. We thank Japan.\nUPDATE: Japan replied."
+    result = Extractor().analyse("n", text, "2023-09-20", "FRA", mentions=True)
+    assert {s.speaker for s in result.sentences} == {"FRA"}
+    assert {s.turn_start for s in result.sentences} == {0}
+
+
 def test_its_refers_to_the_subject_of_a_one_country_sentence():
     text = ("China launched a new satellite on Monday. Its foreign ministry criticized Japan "
             "for the protest.")

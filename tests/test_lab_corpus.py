@@ -107,6 +107,10 @@ def test_the_loader_names_the_file_line_and_fix(tmp_path):
         load_corpus(DYADS, split="holdout")
     with pytest.raises(TrackerError, match="cannot read the corpus"):
         load_corpus(tmp_path / "absent")
+    first = (DYADS / "annotations.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    (tmp_path / "annotations.jsonl").write_text(first + "\n\n" + first[:40] + "\n")
+    with pytest.raises(TrackerError, match=r"annotations.jsonl:3: not valid JSON .*rebuild it"):
+        annotation_rows(tmp_path)
 
 
 def test_krippendorff_alpha_on_known_cases():
@@ -261,19 +265,34 @@ def test_every_annotator_session_gets_its_prompt_and_the_third_is_told_of_the_re
     assert not any("{" in line and "ISO3" not in line for t in (a, c) for line in t.splitlines())
 
 
-def test_a_state_department_turn_speaks_for_the_state_of_its_speaker(corpus):
+def test_a_transcript_turn_item_carries_the_speaker_the_tracker_gives_its_turn(corpus,
+                                                                             shared_data):
+    import gzip
     import re
 
-    from tracker.lab.sampling import state_dept_speaker
+    from tracker.extract.turns import turn_marks, turn_speaker
 
-    assert state_dept_speaker("MR PRICE", "2021-06-01") == "USA"
-    assert state_dept_speaker("MR. PRICE", "2021-06-01") == "USA"
-    assert state_dept_speaker("SENIOR STATE DEPARTMENT OFFICIAL ONE", "2022-01-10") == "USA"
-    assert state_dept_speaker("FOREIGN MINISTER BAERBOCK", "2022-03-01") == "DEU"
-    assert state_dept_speaker("QUESTION", "2022-03-01") is None
-    assert state_dept_speaker("MODERATOR", "2022-03-01") is None
-    # The corpus's items carry it (the 2026-12-07 correction).
+    assert turn_speaker("MR PRICE", "2021-06-01", "USA") == "USA"
+    assert turn_speaker("MR. PRICE", "2021-06-01", "USA") == "USA"
+    assert turn_speaker("SENIOR STATE DEPARTMENT OFFICIAL ONE", "2022-01-10", "USA") == "USA"
+    assert turn_speaker("FOREIGN MINISTER BAERBOCK", "2022-03-01", "USA") == "DEU"
+    assert turn_speaker("QUESTION", "2022-03-01", "USA") is None
+    assert turn_speaker("MODERATOR", "2022-03-01", "USA") is None
+    # The corpus's items carry it (the corrections of 2026-12-07): a White House item is
+    # found in its transcript, where a journalist's bare "Q" starts a turn of its own.
+    path = shared_data / "whitehouse" / "remarks_briefings_2021_2026.jsonl.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        docs = {r["id"]: r["text"] for r in map(json.loads, fh)}
+    seen = collections.Counter()
     for item in corpus:
-        turn = re.search(r"Transcript turn of '([^']*)'", item.speaker_note or "")
-        if item.source == "state_dept" and turn:
-            assert item.speaker == state_dept_speaker(turn.group(1), item.published), item.id
+        note = re.search(r"(?:Transcript turn of|turn of speaker) '([^']*)'", item.speaker_note)
+        if item.source not in ("state_dept", "whitehouse") or not note:
+            continue
+        who = note.group(1)
+        if item.source == "whitehouse":
+            text = docs[item.doc]
+            at = re.search(r"\s+".join(map(re.escape, item.text.split()[:12])), text).start()
+            who = [t for t in turn_marks(text) if t.body <= at][-1].who
+        assert item.speaker == turn_speaker(who, item.published, "USA"), item.id
+        seen[(item.source, who == "Q")] += 1
+    assert seen[("whitehouse", True)] > 250 and seen[("state_dept", False)] > 500, seen

@@ -170,3 +170,25 @@ def test_a_run_with_the_reader_stores_statements_with_their_tone(tmp_path, seed_
     again = pipeline.run([seed_path], db=tmp_path / "r.db", out=tmp_path / "out",
                          extractor=pipeline.make_extractor(model="fast"))
     assert (again.articles_extracted, again.statements_added) == (0, 0)
+
+
+def test_a_transcript_is_read_turn_by_turn(press_conference):
+    from tracker.extract.turns import TURN, transcript_turns
+    from tracker.reader.model import article_pairs
+
+    text, published = press_conference
+    units, _, pairs = article_pairs("pc", text, published, "USA")
+    speakers = {u.speaker for _, u, _ in pairs}
+    assert speakers == {"USA", "JPN", None}
+    suga = next(u for _, u, _ in pairs if "We also had serious talks on China" in u.text)
+    assert suga.speaker == "JPN"
+    assert {(c.source, c.target) for _, u, c in pairs if u is suga} >= {("JPN", "CHN")}
+    turns = transcript_turns(text)
+    for sent, unit, _ in pairs:
+        # A journalist's question speaks for no state, each leader's words for theirs.
+        who = [t.who for t in turns if t.start <= sent.start][-1:] or ["(before the turns)"]
+        assert (unit.speaker is None) == (who[0] == "Q"), (who, unit.text)
+    for _, unit, c in pairs:
+        # A unit holds neither a turn's label nor words of another turn; spans fall inside it.
+        assert not TURN.search(unit.text), unit.text
+        assert all(0 <= a < b <= len(unit.text) for a, b in c.source_spans + c.target_spans)

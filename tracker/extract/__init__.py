@@ -37,10 +37,15 @@ The rules, in the order they are applied (``docs/EXTRACTION.md`` has examples):
 
 One statement is kept per (sentence, source, target): the first rule that found it.
 
+A transcript (three or more lines opening with a speaker's label: "MS. PSAKI:", "Q") is read
+turn by turn, each turn in speech mode as its own speaker's: a question speaks for no state, a
+foreign leader for theirs.
+
 Modules: ``sentences`` (splitting), ``actors`` (the gazetteer and officials; ``petrarch`` reads
 PETRARCH dictionaries as extra actor files), ``lexicon`` (word lists and patterns), ``context``
-and ``grammar`` (what the rules work on), ``rules`` (the rules), ``extractor`` (articles in,
-statements out), ``statements`` (the output records).
+and ``grammar`` (what the rules work on), ``rules`` (the rules), ``turns`` (who speaks each
+turn of a transcript), ``extractor`` (articles in, statements out), ``statements`` (the output
+records).
 """
 from tracker.extract.actors import Gazetteer, Mention, Official
 from tracker.extract.extractor import Extractor, extract_statements

@@ -12,6 +12,7 @@ from tracker.extract.rules import SentenceRules, _Quotation, _statement
 from tracker.extract.sentences import split_sentences
 from tracker.extract.statements import (Extraction, SentenceMentions, Statement,
                                          StateMention)
+from tracker.extract.turns import transcript_turns, turn_speaker
 
 
 class Extractor(SentenceRules):
@@ -23,6 +24,9 @@ class Extractor(SentenceRules):
         Defaults to the packaged gazetteer.
     include_nonstate : bool
         Keep statements whose speaker is not a state (analysts, experts...). Off by default.
+    turns : bool
+        Read a transcript turn by turn, each turn as its speaker's (:mod:`tracker.extract.turns`);
+        on by default. Off, the whole text is the article's speaker's, as before rules-7.
 
     Examples
     --------
@@ -31,9 +35,11 @@ class Extractor(SentenceRules):
     [('KOR', 'RUS')]
     """
 
-    def __init__(self, gazetteer: Gazetteer | None = None, include_nonstate: bool = False) -> None:
+    def __init__(self, gazetteer: Gazetteer | None = None, include_nonstate: bool = False,
+                 turns: bool = True) -> None:
         self.gazetteer = gazetteer
         self.include_nonstate = include_nonstate
+        self.turns = turns
 
     @property
     def gaz(self) -> Gazetteer:
@@ -42,8 +48,9 @@ class Extractor(SentenceRules):
     @property
     def version(self) -> str:
         """Identifies the rules and actor data: equal versions give equal statements."""
-        return f"{RULES_VERSION}+{self.gaz.fingerprint}" + ("+nonstate" if self.include_nonstate
-                                                            else "")
+        return (f"{RULES_VERSION}+{self.gaz.fingerprint}"
+                + ("+nonstate" if self.include_nonstate else "")
+                + ("" if self.turns else "+one-voice"))
 
     # -- public ---------------------------------------------------------------------------------
     def extract(self, article_id: str, text: str, published: dt.date | str | None = None,
@@ -51,7 +58,8 @@ class Extractor(SentenceRules):
         """All statements of one article, in reading order.
 
         ``speaker`` (ISO3) is the state speaking in a speech or statement: "we", "our country"
-        and "my delegation" then resolve to it.
+        and "my delegation" then resolve to it. In a transcript (:mod:`tracker.extract.turns`)
+        each turn is read as its own speaker's.
         """
         return self.analyse(article_id, text, published, speaker).statements
 
@@ -66,13 +74,20 @@ class Extractor(SentenceRules):
         sentences = split_sentences(text)
         quoted = _Quotation()
         resolved: list[SentenceMentions] = []
+        # A transcript speaks with many voices: each turn's sentences are read as its speaker's.
+        turns = transcript_turns(text) if self.turns else []
+        voices = [turn_speaker(t.who, on, speaker, self.gaz) for t in turns]
+        turn, body = -1, 0
         for index, (a, b) in enumerate(sentences):
+            while turn + 1 < len(turns) and turns[turn + 1].start <= a:
+                turn += 1
+                ctx.speaker, body = voices[turn], turns[turn].body
             sentence = text[a:b]
             found = self._sentence(sentence, on, ctx)
             if mentions:
                 resolved.append(SentenceMentions(index, a, b, tuple(
                     StateMention(x.iso3, a + x.start, a + x.end, x.text, x.excluded, x.resolved)
-                    for x in ctx.actors if x.iso3)))
+                    for x in ctx.actors if x.iso3), ctx.speaker, body))
             out += quoted.follow(article_id, index, a, b, sentence, bool(found), ctx)
             seen: set[tuple[str, str]] = set()
             for src, tgt, clause, rule in found:

@@ -45,12 +45,17 @@ class StateMention:
 
 @dataclass(frozen=True)
 class SentenceMentions:
-    """The state mentions of one sentence (``[start, end)`` in the article)."""
+    """The state mentions of one sentence (``[start, end)`` in the article); the state that
+    speaks in it (``speaker``: the article's, or in a transcript its turn's), and where the
+    words of its turn begin (``turn_start``: 0 outside a transcript; the speaker's label, "MS.
+    PSAKI:", lies before it)."""
 
     index: int
     start: int
     end: int
     mentions: tuple[StateMention, ...]
+    speaker: str | None = None
+    turn_start: int = 0
 
 
 @dataclass(frozen=True)

@@ -147,7 +147,13 @@ def label_files(folder: str | os.PathLike) -> list[Path]:
 def label_rows(folder: str | os.PathLike):
     """(file, line number, parsed row) for every item line of the corpus in ``folder``; a
     :class:`~tracker.errors.TrackerError` naming the file and line for one that is not JSON."""
-    for path in label_files(folder):
+    return _jsonl_rows(label_files(folder))
+
+
+def _jsonl_rows(paths: list[Path]):
+    """(file, line number, parsed row) for every non-empty line of ``paths``; a file that cannot
+    be read or a line that is not JSON is a :class:`~tracker.errors.TrackerError` naming it."""
+    for path in paths:
         try:
             lines = path.read_text(encoding="utf-8").splitlines()
         except OSError as exc:
@@ -179,9 +185,9 @@ def _round_files(folder: str | os.PathLike, first: str) -> list[Path]:
 
 def annotation_rows(folder: str | os.PathLike) -> list[dict]:
     """Every annotation of the corpus in ``folder`` as given (``id``, ``role``, ``annotator``,
-    ``round``, ``pairs``), from all its annotation files."""
-    return [json.loads(line) for path in annotation_files(folder)
-            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    ``round``, ``pairs``), from all its annotation files; a line that is not JSON is a
+    :class:`~tracker.errors.TrackerError` naming its file and line."""
+    return [row for _, _, row in _jsonl_rows(annotation_files(folder))]
 
 
 def round_items(folder: str | os.PathLike, name: str) -> list[Item]:

@@ -107,7 +107,7 @@ above are each epoch's best on that criterion. Calibration of the kept epoch:
                          f"{_f(b['recall'])} / {_f(r['recall'])}",
                          f"{_f(b['sign_accuracy_found'])} / {_f(r['sign_accuracy_found'])}",
                          f"{_f(b['pair_and_sign_accuracy'])} / {_f(r['pair_and_sign_accuracy'])}"])
-        parts.append(f"""## The corpus test part (rules-6 + the tone model / this reader, same run)
+        parts.append(f"""## The corpus test part (rules + the tone model / this reader, same run)
 
 {_table(['source', 'items', 'gold pairs', 'pair F1', 'P', 'R', 'sign on found', 'pair and sign'], rows)}
 """)
@@ -116,6 +116,7 @@ above are each epoch's best on that criterion. Calibration of the kept epoch:
                        ("tried", "Other recipes tried (dev part only)"),
                        ("evaluation_sets", "Other evaluation-only sets (same run)"),
                        ("turns", "Ten turns on Wikipedia Current Events"),
+                       ("transcripts", "Whole transcripts, read turn by turn"),
                        ("validity", "UN General Debate: the index against UN votes"),
                        ("speed", "Speed (2 CPU cores)")):
         if metrics.get(key):

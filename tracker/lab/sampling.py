@@ -16,6 +16,8 @@ import re
 import sys
 from pathlib import Path
 
+from tracker.extract.turns import turn_marks, turn_speaker
+
 SOURCES = ("wcep", "voa", "ungd", "whitehouse", "state_dept", "newsmtsc")
 # Items to draw per source: every source at least 10% of the corpus.
 QUOTA = {"wcep": 3000, "voa": 1000, "ungd": 1300, "whitehouse": 1300, "state_dept": 1100,
@@ -38,7 +40,6 @@ _HARD = {
     "quote": re.compile(r"\b(?:said|says|told|stated|warned|accused|called|urged|announced)\b"),
 }
 
-_TURN = re.compile(r"(?m)^([A-Z][A-Z.'\- ]{0,40}):\s")
 
 
 def _h(*parts: str) -> int:
@@ -174,17 +175,11 @@ def _ungd(data: Path):
                                    _doc_split("ungd", r["path"]), r["iso3"], note, None)
 
 
-_PRESS_SPEAKERS = re.compile(r"^(?:MS\.|MR\.|DR\.)\s*(?:PSAKI|JEAN-PIERRE|KIRBY|SULLIVAN|PRICE|"
-                             r"PATEL|LEAVITT|MILLER|BLINKEN)|^(?:THE PRESIDENT|THE VICE "
-                             r"PRESIDENT|PRESIDENT (?:BIDEN|TRUMP)|VICE PRESIDENT HARRIS|"
-                             r"SECRETARY BLINKEN|SENIOR ADMINISTRATION OFFICIAL|SECRETARY RUBIO)")
-
-
 def _turns(text: str):
-    marks = list(_TURN.finditer(text))
-    for k, m in enumerate(marks):
-        end = marks[k + 1].start() if k + 1 < len(marks) else len(text)
-        yield m.group(1).strip(), text[m.end():end]
+    """(label, words) of every turn of a transcript, however few (:mod:`tracker.extract.turns`
+    reads a text as one only from three on)."""
+    for turn in turn_marks(text):
+        yield turn.who, text[turn.body:turn.end]
 
 
 def _whitehouse(data: Path):
@@ -203,37 +198,14 @@ def _whitehouse(data: Path):
         for k, (who, turn) in enumerate(_turns(row["text"])):
             if len(turn) < 80:
                 continue
-            us = bool(_PRESS_SPEAKERS.match(who))
+            voice = turn_speaker(who, row["published"], "USA")
             note = (f"White House transcript '{row.get('title', '')[:140]}', turn of speaker "
-                    f"'{who}'" + (" (a US official: the speaker is USA)" if us else
+                    f"'{who}'" + (f" (an official: the speaker is {voice})" if voice else
                                   " ('Q' is a journalist; decide from the transcript title and "
                                   "name whether this speaker acts for a state)"))
             yield from _sentence_items("whitehouse", row["id"], row["published"],
                                        row.get("title"), turn, _doc_split("whitehouse", row["id"]),
-                                       "USA" if us else None, note, row.get("url"))
-
-
-#: Turns of a State Department transcript that speak for the United States: the Secretary and
-#: the Department's officials and spokespeople (the transcripts write "MR PRICE" as often as
-#: "MR. PRICE").
-_STATE_DEPT_US = re.compile(r"(?:SECRETARY|DEPUTY SECRETARY|UNDER SECRETARY|ASSISTANT SECRETARY|"
-                            r"AMBASSADOR|SENIOR (?:STATE DEPARTMENT|ADMINISTRATION) OFFICIAL|"
-                            r"(?:MR|MS)\.? (?:PRICE|PORTER|PATEL|MILLER)\b)")
-
-
-def state_dept_speaker(who: str, published: str | None) -> str | None:
-    """The state a State Department transcript turn speaks for: USA for the Department's own
-    people, the state of an official in office that the gazetteer knows ("FOREIGN MINISTER
-    BAERBOCK" -> DEU), else None (a journalist's question, a moderator, someone unknown)."""
-    import datetime as dt
-
-    from tracker.extract.actors import Gazetteer
-
-    if _STATE_DEPT_US.match(who):
-        return "USA"
-    on = dt.date.fromisoformat(published) if published else None
-    found = {m.iso3 for m in Gazetteer.default().find_mentions(who.title(), on) if m.iso3}
-    return found.pop() if len(found) == 1 else None
+                                       voice, note, row.get("url"))
 
 
 def _state_dept(data: Path):
@@ -250,7 +222,7 @@ def _state_dept(data: Path):
                 yield from _sentence_items("state_dept", row["id"], row["published"],
                                            row.get("title"), turn,
                                            _doc_split("state_dept", row["id"]),
-                                           state_dept_speaker(who, row["published"]), n2,
+                                           turn_speaker(who, row["published"], "USA"), n2,
                                            row.get("url"))
         else:
             yield from _sentence_items("state_dept", row["id"], row["published"],

@@ -4,7 +4,9 @@ The rule extractor finds the state mentions (names, officials in office, capital
 pronouns followed through the article, the speaker of a speech); every ordered pair of two
 different states mentioned in the sentence is a candidate, and so is the speaker (when one is
 known) with each state the sentence mentions, both ways. Mentions the rules would set aside
-(a place, a group's nationality) stay in: the reader decides.
+(a place, a group's nationality) stay in: the reader decides. In a transcript the speaker is
+the turn's (:mod:`tracker.extract.turns`), and a turn's label and the turns before it are not
+its sentences' context.
 """
 from __future__ import annotations
 
@@ -69,27 +71,34 @@ def article_units(text: str, published: dt.date | str | None = None,
     units = []
     for k, sent in enumerate(result.sentences):
         before = result.sentences[k - 1] if k else None
+        if before is not None and before.turn_start != sent.turn_start:
+            before = None  # another turn of a transcript: not this speaker's context
         earlier = {m.iso3 for m in before.mentions} if before else set()
-        found = _unit_candidates(text, [sent], earlier, speaker, extractor.gaz, on)
+        found = _unit_candidates(text, [sent], earlier, sent.speaker, extractor.gaz, on)
         if found:
-            units.append((sent, before.start if before else sent.start, found))
+            start = before.start if before else sent.start
+            units.append((sent, max(start, sent.turn_start), found))
     return units, result
 
 
 def _unit_candidates(text, sentences, earlier, speaker, gaz, on) -> list[Candidate]:
     spans: dict[str, list[Span]] = {}
     for sent in sentences:
+        # A transcript turn's label ("PRESIDENT ZELENSKYY:") says who speaks, not whom of.
+        begin = max(sent.start, sent.turn_start)
         for m in sent.mentions:
+            if m.end > m.start and m.start < begin:
+                continue
             spans.setdefault(m.iso3, [])
             if m.end > m.start:
                 spans[m.iso3].append((m.start, m.end))
         # The gazetteer's own mentions too, where the rules dropped one (a compound such as
         # "U.S.-Canada", a name the rules read as a place).
-        sentence = text[sent.start:sent.end]
+        sentence = text[begin:sent.end]
         found = [m for m in gaz.find_mentions(sentence, on) if m.iso3]
         found += [m for pair in gaz.compounds(sentence) for m in pair if m.iso3]
         for m in found:
-            spans.setdefault(m.iso3, []).append((sent.start + m.start, sent.start + m.end))
+            spans.setdefault(m.iso3, []).append((begin + m.start, begin + m.end))
     states = list(spans)
     if states or speaker:
         for iso3 in sorted(earlier - set(spans)):

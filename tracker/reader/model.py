@@ -326,7 +326,8 @@ def article_pairs(article_id: str, text: str, published=None, speaker: str | Non
     units, result = article_units(text, published, speaker, extractor)
     pairs = []
     for sent, start, found in units:
-        unit = Unit(article_id, text[start:sent.end], sent.start - start, published, speaker)
+        unit = Unit(article_id, text[start:sent.end], max(0, sent.start - start), published,
+                    sent.speaker)
         pairs += [(sent, unit, _shift(c, -start)) for c in found]
     return units, result, pairs
 
