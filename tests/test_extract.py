@@ -455,3 +455,24 @@ def _internals():
     from tracker.extract import grammar, lexicon
 
     return types.SimpleNamespace(**{**vars(lexicon), **vars(grammar)})
+
+
+def test_a_briefing_page_keeps_its_turns_through_ingest(tmp_path):
+    # A State Department briefing as a fetched page delivers it: paragraphs, no speaker given.
+    (tmp_path / "briefing.html").write_text(
+        "<html><head><title>Department Press Briefing</title></head><body><article>"
+        "<h1>Department Press Briefing - March 1, 2022</h1>"
+        "<p>MR PRICE: Good afternoon. We condemn Russia's invasion of Ukraine.</p>"
+        "<p>QUESTION: Will the United States sanction China if it helps Moscow?</p>"
+        "<p>MR PRICE: We have been clear with Beijing about the consequences.</p>"
+        "<p>FOREIGN MINISTER BAERBOCK: Germany stands with Ukraine.</p>"
+        "</article></body></html>", encoding="utf-8")
+    article = next(iter(read_articles([tmp_path / "briefing.html"])))
+    pairs = {(s.source, s.target) for s in Extractor().extract(article.id, article.text,
+                                                                "2022-03-01", "USA")}
+    # The spokesman speaks for the file's state, the German minister for hers, the question
+    # for nobody.
+    assert pairs == {("USA", "RUS"), ("USA", "CHN"), ("DEU", "UKR")}
+    unknown = {(s.source, s.target) for s in Extractor().extract(article.id, article.text,
+                                                                  "2022-03-01")}
+    assert unknown == {("DEU", "UKR")}  # read as one voice, nothing at all
