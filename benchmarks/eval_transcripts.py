@@ -4,10 +4,12 @@
                                           [--rules] [--json FILE]
 
 The corpus's White House and State Department items that are transcript turns were drawn from
-whole briefings, press conferences and remarks. Here each of their documents is read whole, as
-`tracker run` reads an article, and the pairs the reader takes in an item's sentences are scored
-against the item's gold pairs (`tracker.lab.dyads_eval.score`: pair P/R/F1, sign accuracy on the
-pairs found, pair-and-sign accuracy). Same reader, same run, four readings of each document:
+whole briefings, press conferences and remarks. Here each of their documents is cleaned and read
+whole, as `tracker run` stores and reads an article (the files wrap their lines at about 70
+characters; cleaning joins them), and the pairs the reader takes in an item's sentences are
+scored against the item's gold pairs (`tracker.lab.dyads_eval.score`: pair P/R/F1, sign
+accuracy on the pairs found, pair-and-sign accuracy). Same reader, same run, four readings of
+each document:
 
 - turns, USA: each turn speaks for its speaker (`tracker.extract.turns`), the document's state
   being the United States (how a White House or State Department file is loaded);
@@ -28,6 +30,8 @@ import re
 import time
 from pathlib import Path
 
+from tracker.ingest.clean import normalise_quotes
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 FILES = {"whitehouse": DATA / "whitehouse" / "remarks_briefings_2021_2026.jsonl.gz",
@@ -38,6 +42,7 @@ SIGN = {"hostile": -1, "neutral": 0, "cooperative": 1}
 
 def transcript_items(split: str):
     """The corpus items of ``split`` that are transcript turns, and their documents' texts."""
+    from tracker.ingest.clean import clean_text
     from tracker.lab.corpus import load_corpus
 
     items = [i for i in load_corpus(ROOT / "corpus" / "dyads", split=split)
@@ -49,13 +54,15 @@ def transcript_items(split: str):
             for line in fh:
                 row = json.loads(line)
                 if row["id"] in wanted:
-                    docs[row["id"]] = (row["text"], row["published"])
+                    # As `tracker run` stores it: the lines of a paragraph joined, quotes
+                    # normalised (the files wrap their lines at about 70 characters).
+                    docs[row["id"]] = (clean_text(row["text"]), row["published"])
     return items, docs
 
 
 def where(item, text: str) -> tuple[int, int] | None:
     """The item's span in its document (its words, whatever the spacing between them)."""
-    words = item.text.split()
+    words = normalise_quotes(item.text).split()
     first = re.search(r"\s+".join(map(re.escape, words[:12])), text)
     if not first:
         return None
