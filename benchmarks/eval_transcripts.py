@@ -94,17 +94,13 @@ def read_documents(docs: dict, reader, extractor, speaker):
 def rules_documents(docs: dict, extractor, tone_model, speaker):
     """As :func:`read_documents` for the rule extractor, each statement's sign from the tone
     model (its clause, the target marked: as the pipeline scores it)."""
-    from tracker.tone import ToneInput
+    from tracker.lab.dyads_eval import tone_input
 
     found, inputs = {}, []
     for doc, (text, published) in docs.items():
         found[doc] = []
         for st in extractor.extract(doc, text, published, speaker):
-            a, b = st.clause_start, st.clause_end
-            inputs.append(ToneInput(text[a:b], tuple((x - a, y - a) for x, y in st.target_spans
-                                                     if a <= x and y <= b),
-                                    tuple((x - a, y - a) for x, y in st.source_spans
-                                          if a <= x and y <= b)))
+            inputs.append(tone_input(text, st))
             found[doc].append([st.sentence_start, st.sentence_end, st.source, st.target, None])
     results = tone_model.predict(inputs, batch_size=64) if inputs else []
     flat = [row for rows in found.values() for row in rows]
@@ -113,16 +109,15 @@ def rules_documents(docs: dict, extractor, tone_model, speaker):
     return found, len(flat)
 
 
-def question_items(items, docs) -> list[bool]:
+def question_items(items, docs, spans) -> list[bool]:
     """Whether each item lies in a journalist's turn ("Q", "QUESTION"): the sampler missed the
     White House's bare "Q" lines until 2026-12-07, so the labels of those items were given
     under a speaker note naming the official whose turn came before."""
     from tracker.extract.turns import turn_marks, turn_speaker
 
     out = []
-    for item in items:
+    for item, span in zip(items, spans):
         text = docs[item.doc][0]
-        span = where(item, text)
         whos = [t.who for t in turn_marks(text) if span and t.body <= span[0]]
         out.append(bool(whos) and turn_speaker(whos[-1], None, "USA") is None
                    and whos[-1].startswith("Q"))
@@ -141,10 +136,10 @@ def scored(items, preds, questions) -> dict:
     return out
 
 
-def predictions(items, docs, read) -> list[dict]:
+def predictions(items, spans, read) -> list[dict]:
+    """Per item, the pairs taken in the sentences its span (:func:`where`) overlaps."""
     out = []
-    for item in items:
-        span = where(item, docs[item.doc][0])
+    for item, span in zip(items, spans):
         got: dict = {}
         if span:
             for start, end, source, target, sign in read[item.doc]:
@@ -160,8 +155,9 @@ def measure(model: str, split: str, rules: bool = False) -> dict:
     from tracker.reader.model import Reader
 
     items, docs = transcript_items(split)
-    located = sum(where(i, docs[i.doc][0]) is not None for i in items)
-    questions = question_items(items, docs)
+    spans = [where(i, docs[i.doc][0]) for i in items]
+    located = sum(span is not None for span in spans)
+    questions = question_items(items, docs, spans)
     reader = Reader.load(model)
     table = {"items": len(items), "located": located, "documents": len(docs),
              "question_items": sum(questions),
@@ -171,7 +167,7 @@ def measure(model: str, split: str, rules: bool = False) -> dict:
                                  ("one voice, no speaker", False, None)):
         t0 = time.perf_counter()
         read, n = read_documents(docs, reader, Extractor(turns=turns), speaker)
-        table["readings"][name] = {**scored(items, predictions(items, docs, read), questions),
+        table["readings"][name] = {**scored(items, predictions(items, spans, read), questions),
                                    "candidates": n,
                                    "seconds": round(time.perf_counter() - t0, 1)}
     table["readings"]["item alone (reader-eval)"] = scored(
@@ -183,7 +179,7 @@ def measure(model: str, split: str, rules: bool = False) -> dict:
         for name, turns in (("rules: turns, USA", True), ("rules: one voice, USA", False)):
             t0 = time.perf_counter()
             read, n = rules_documents(docs, Extractor(turns=turns), tone, "USA")
-            table["readings"][name] = {**scored(items, predictions(items, docs, read),
+            table["readings"][name] = {**scored(items, predictions(items, spans, read),
                                                questions),
                                        "statements": n,
                                        "seconds": round(time.perf_counter() - t0, 1)}

@@ -76,12 +76,12 @@ class Extractor(SentenceRules):
         resolved: list[SentenceMentions] = []
         # A transcript speaks with many voices: each turn's sentences are read as its speaker's.
         turns = transcript_turns(text) if self.turns else []
-        voices = [turn_speaker(t.who, on, speaker, self.gaz) for t in turns]
+        voices = {who: turn_speaker(who, on, speaker, self.gaz) for who in {t.who for t in turns}}
         turn, body = -1, 0
         for index, (a, b) in enumerate(sentences):
             while turn + 1 < len(turns) and turns[turn + 1].start <= a:
                 turn += 1
-                ctx.speaker, body = voices[turn], turns[turn].body
+                ctx.speaker, body = voices[turns[turn].who], turns[turn].body
             sentence = text[a:b]
             found = self._sentence(sentence, on, ctx)
             if mentions:

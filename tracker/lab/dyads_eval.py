@@ -29,7 +29,7 @@ def rules_reader(items: Iterable[Item], extractor=None, model=None) -> list[Pred
     scores it (its clause, the target's spans marked) and its sign is its label's.
     """
     from tracker.extract import Extractor
-    from tracker.tone import ToneInput, ToneModel
+    from tracker.tone import ToneModel
 
     extractor = extractor or Extractor()
     model = model or ToneModel.load()
@@ -45,16 +45,22 @@ def rules_reader(items: Iterable[Item], extractor=None, model=None) -> list[Pred
             key = (s.source, s.target)
             if key in keep:
                 continue
-            a, b = s.clause_start, s.clause_end
             keep[key] = len(inputs)
-            inputs.append(ToneInput(full[a:b],
-                                    tuple((x - a, y - a) for x, y in s.target_spans
-                                          if a <= x and y <= b),
-                                    tuple((x - a, y - a) for x, y in s.source_spans
-                                          if a <= x and y <= b)))
+            inputs.append(tone_input(full, s))
         found.append(keep)
     results = model.predict(inputs, batch_size=64) if inputs else []
     return [{key: _SIGN[results[k].label] for key, k in keep.items()} for keep in found]
+
+
+def tone_input(text: str, statement):
+    """What the tone model reads of a statement of ``text``, as the pipeline scores it: its
+    clause, with the target's and the source's spans inside it marked."""
+    from tracker.store import clause_relative
+    from tracker.tone import ToneInput
+
+    a, b = statement.clause_start, statement.clause_end
+    return ToneInput(text[a:b], clause_relative(statement.target_spans, a, b),
+                     clause_relative(statement.source_spans, a, b))
 
 
 def score(items: list[Item], predictions: list[Prediction]) -> dict[str, dict]:

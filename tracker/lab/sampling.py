@@ -41,7 +41,6 @@ _HARD = {
 }
 
 
-
 def _h(*parts: str) -> int:
     return int(hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest(), 16)
 
