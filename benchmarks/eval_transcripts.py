@@ -5,8 +5,8 @@
 
 The corpus's White House and State Department items that are transcript turns were drawn from
 whole briefings, press conferences and remarks. Here each of their documents is cleaned and read
-whole, as `tracker run` stores and reads an article (the files wrap their lines at about 70
-characters; cleaning joins them), and the pairs the reader takes in an item's sentences are
+whole, as `tracker run` stores and reads an article with its title (the files wrap their lines
+at about 70 characters; cleaning joins them), and the pairs the reader takes in an item's sentences are
 scored against the item's gold pairs (`tracker.lab.dyads_eval.score`: pair P/R/F1, sign
 accuracy on the pairs found, pair-and-sign accuracy). Same reader, same run, four readings of
 each document:
@@ -56,7 +56,8 @@ def transcript_items(split: str):
                 if row["id"] in wanted:
                     # As `tracker run` stores it: the lines of a paragraph joined, quotes
                     # normalised (the files wrap their lines at about 70 characters).
-                    docs[row["id"]] = (clean_text(row["text"]), row["published"])
+                    docs[row["id"]] = (clean_text(row["text"]), row["published"],
+                                       row.get("title"))
     return items, docs
 
 
@@ -77,8 +78,8 @@ def read_documents(docs: dict, reader, extractor, speaker):
     from tracker.reader.model import article_pairs, inputs_of, pair_from_proba
 
     out, n = {}, 0
-    for doc, (text, published) in docs.items():
-        _, _, pairs = article_pairs(doc, text, published, speaker, extractor)
+    for doc, (text, published, title) in docs.items():
+        _, _, pairs = article_pairs(doc, text, published, speaker, extractor, title)
         found = []
         if pairs:
             proba = reader.proba(inputs_of([(u, c) for _, u, c in pairs], extractor.gaz))
@@ -97,9 +98,9 @@ def rules_documents(docs: dict, extractor, tone_model, speaker):
     from tracker.lab.dyads_eval import tone_input
 
     found, inputs = {}, []
-    for doc, (text, published) in docs.items():
+    for doc, (text, published, title) in docs.items():
         found[doc] = []
-        for st in extractor.extract(doc, text, published, speaker):
+        for st in extractor.extract(doc, text, published, speaker, title):
             inputs.append(tone_input(text, st))
             found[doc].append([st.sentence_start, st.sentence_end, st.source, st.target, None])
     results = tone_model.predict(inputs, batch_size=64) if inputs else []
@@ -111,8 +112,9 @@ def rules_documents(docs: dict, extractor, tone_model, speaker):
 
 def question_items(items, docs, spans) -> list[bool]:
     """Whether each item lies in a journalist's turn ("Q", "QUESTION"): the sampler missed the
-    White House's bare "Q" lines until 2026-12-07, so the labels of those items were given
-    under a speaker note naming the official whose turn came before."""
+    White House's bare "Q" lines until 2026-12-07, so those items were first labelled under a
+    speaker note naming the official whose turn came before (labelled again in the corpus's
+    relabelling round r7)."""
     from tracker.extract.turns import turn_marks, turn_speaker
 
     out = []

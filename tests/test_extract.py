@@ -476,3 +476,52 @@ def test_a_briefing_page_keeps_its_turns_through_ingest(tmp_path):
     unknown = {(s.source, s.target) for s in Extractor().extract(article.id, article.text,
                                                                   "2022-03-01")}
     assert unknown == {("DEU", "UKR")}  # read as one voice, nothing at all
+
+
+def test_a_leader_the_gazetteer_does_not_know_speaks_for_the_state_named_beside_them():
+    from tracker.extract.turns import turn_speaker
+
+    title = "Secretary Antony J. Blinken And Moldovan President Maia Sandu At a Joint Press"
+    assert turn_speaker("PRESIDENT SANDU", "2022-03-06", "USA", document="", title=title) \
+        == "MDA"
+    text = "Welcome, Prime Minister Naftali Bennett of Israel.\nPRIME MINISTER BENNETT: Thanks."
+    assert turn_speaker("PRIME MINISTER BENNETT", "2021-08-27", "USA", document=text) == "ISR"
+    # Named beside no state: an official in office the gazetteer knows by the surname ...
+    assert turn_speaker("VICE PRESIDENT HARRIS", "2022-05-01", "USA",
+                        document="Remarks by Vice President Harris") == "USA"
+    # ... else no state at all, never the file's (the United States has no prime minister).
+    assert turn_speaker("PRIME MINISTER XU", "2022-05-01", "USA", document="Hello.") is None
+    # A state named beside someone else, across lower-case words, does not count.
+    text = "The Australian delegation and Prime Minister Xu met."
+    assert turn_speaker("PRIME MINISTER XU", "2022-05-01", "USA", document=text) is None
+    # Officials of an international organisation speak for none; the file's own staff for it.
+    assert turn_speaker("HIGH REPRESENTATIVE BORRELL", "2022-05-01", "USA", document="") is None
+    assert turn_speaker("MS. DALTON", "2022-05-01", "USA", document="Ms. Dalton") == "USA"
+
+
+def test_a_visiting_president_speaks_for_her_state_through_run(tmp_path, shared_data,
+                                                                tone_model):
+    # A real State Department transcript whose text calls her "President Maia Sandu" and whose
+    # title "Moldovan President Maia Sandu": the title reaches the extractor from the store.
+    import gzip
+    import json
+
+    from tracker import pipeline
+    from tracker.store import Store
+
+    path = shared_data / "state_dept" / "press_releases_2021_2022.jsonl.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        row = next(r for r in map(json.loads, fh) if r["id"] == "statepr-321205")
+    pairs = {}
+    for name, title in (("titled", row["title"]), ("untitled", None)):
+        src = tmp_path / f"{name}.jsonl"
+        src.write_text(json.dumps({"id": row["id"], "published": row["published"],
+                                   "speaker": "USA", "title": title, "text": row["text"]}))
+        pipeline.run([src], db=tmp_path / f"{name}.db", out=tmp_path / name, model=tone_model)
+        with Store(tmp_path / f"{name}.db") as store:
+            frame = store.statements_frame()
+        pairs[name] = set(zip(frame["source"], frame["target"]))
+    assert {("MDA", "USA"), ("MDA", "RUS")} <= pairs["titled"]
+    # Without the title her turn speaks for no state (and never for the United States).
+    assert not {("MDA", "USA"), ("MDA", "RUS")} & pairs["untitled"]
+    assert ("USA", "MDA") in pairs["untitled"] and ("USA", "MDA") in pairs["titled"]

@@ -232,7 +232,9 @@ def test_the_further_rounds_hold_new_train_part_text_only(corpus):
     rounds = {r["round"] for r in raw} - {1, 2}
     assert rounds, "no further round in the corpus"
     first = {r["id"] for r in raw if r["round"] in (1, 2)}
-    for name in rounds:
+    relabelling = {name for name in rounds if {r["id"] for r in raw if r["round"] == name}
+                   <= {r["id"] for r in raw if r["round"] != name}}
+    for name in rounds - relabelling:
         items = round_items(DYADS, name)
         assert items and all(i.split == "train" for i in items)
         assert not {i.id for i in items} & first
@@ -241,6 +243,63 @@ def test_the_further_rounds_hold_new_train_part_text_only(corpus):
         assert all(("C" in i.annotators) == (i.decision == "adjudicated") for i in items)
     with pytest.raises(TrackerError, match="no round 'r0'"):
         round_items(DYADS, "r0")
+    # A relabelling round labels items of the earlier rounds again, each by two new
+    # annotators (and a third where they differ), and its labels are the items' labels now.
+    for name in relabelling:
+        items = round_items(DYADS, name)
+        given = collections.defaultdict(dict)
+        for r in raw:
+            if r["round"] == name:
+                given[r["id"]][r["role"]] = r["annotator"]
+        assert items and all(i.annotators == given[i.id] for i in items)
+        earlier = {r["annotator"] for r in raw if r["round"] != name}
+        assert not {a for i in items for a in i.annotators.values()} & earlier
+
+
+def test_a_relabelling_round_replaces_the_labels_of_corpus_items(tmp_path):
+    import shutil
+
+    corpus = tmp_path / "dyads"
+    shutil.copytree(DYADS, corpus)
+    before = {p.name: p.read_bytes() for p in corpus.iterdir()}
+    old = {i.id: i for i in load_corpus(corpus)}
+    ids = sorted(old)[:2]
+    work = tmp_path / "work"
+    rows = annotation.relabel_items(corpus, ids, work / "items.jsonl")
+    assert [r["id"] for r in rows] == ids and "pairs" not in rows[0]
+    (work / "labels").mkdir()
+    a, b = old[ids[0]], old[ids[1]]
+    write = lambda name, rows: (work / "labels" / name).write_text(  # noqa: E731
+        "".join(json.dumps({"id": i, "pairs": p}) + "\n" for i, p in rows))
+    write("rx-01.A.jsonl", [(a.id, []), (b.id, [])])
+    write("rx-01.B.jsonl", [(a.id, []), (b.id, [])])
+    (work / "annotators.tsv").write_text("shard\trole\tannotator\nrx-01\tA\th-a\nrx-01\tB\th-b\n")
+    args = (work / "items.jsonl", work / "labels", work / "annotators.tsv", corpus, "rx")
+    # Without --relabel the items are in the corpus already: refused, nothing written.
+    with pytest.raises(TrackerError, match="in the corpus already"):
+        annotation.append_round(*args)
+    assert {p.name: p.read_bytes() for p in corpus.iterdir()} == before
+    annotation.append_round(*args, note="Relabelled in a test.", relabel=True)
+    got = {i.id: i for i in load_corpus(corpus)}
+    assert len(got) == len(old) and got[a.id].pairs == () and got[b.id].pairs == ()
+    assert got[a.id].annotators == {"A": "h-a", "B": "h-b"}
+    assert all(got[k] == old[k] for k in old if k not in ids)
+    # The earlier labels stay where they were.
+    assert all((corpus / p).read_bytes() == v for p, v in before.items()
+               if p.startswith(("labels", "annotations")))
+    from tracker.lab.corpus_card import write_card
+
+    assert "Relabelling round `rx`: 2 items" in write_card(corpus).read_text()
+    # An item not in the corpus (or with another text) is not relabelled.
+    (work / "items.jsonl").write_text(json.dumps(dict(rows[0], text="Other words.")) + "\n")
+    write("ry-01.A.jsonl", [(a.id, [])])
+    write("ry-01.B.jsonl", [(a.id, [])])
+    (work / "annotators.tsv").write_text("shard\trole\tannotator\nry-01\tA\th-c\nry-01\tB\th-d\n")
+    with pytest.raises(TrackerError, match="not in the corpus with that text"):
+        annotation.append_round(work / "items.jsonl", work / "labels", work / "annotators.tsv",
+                                corpus, "ry", relabel=True)
+    with pytest.raises(TrackerError, match="are not items of"):
+        annotation.relabel_items(corpus, ["nowhere-1"], work / "x.jsonl")
 
 
 def test_every_annotator_session_gets_its_prompt_and_the_third_is_told_of_the_readings(
@@ -278,21 +337,26 @@ def test_a_transcript_turn_item_carries_the_speaker_the_tracker_gives_its_turn(c
     assert turn_speaker("FOREIGN MINISTER BAERBOCK", "2022-03-01", "USA") == "DEU"
     assert turn_speaker("QUESTION", "2022-03-01", "USA") is None
     assert turn_speaker("MODERATOR", "2022-03-01", "USA") is None
-    # The corpus's items carry it (the corrections of 2026-12-07): a White House item is
-    # found in its transcript, where a journalist's bare "Q" starts a turn of its own.
-    path = shared_data / "whitehouse" / "remarks_briefings_2021_2026.jsonl.gz"
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        docs = {r["id"]: r["text"] for r in map(json.loads, fh)}
+    # The corpus's items carry it (the corrections of 2026-12-07): a White House item
+    # is found in its transcript, where a journalist's bare "Q" starts a turn of its own; a
+    # leader the gazetteer does not know speaks for the state the transcript names beside them.
+    docs = {}
+    for path in (shared_data / "whitehouse" / "remarks_briefings_2021_2026.jsonl.gz",
+                 shared_data / "state_dept" / "press_releases_2021_2022.jsonl.gz"):
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            docs.update((r["id"], (r["text"], r.get("title"))) for r in map(json.loads, fh))
     seen = collections.Counter()
     for item in corpus:
         note = re.search(r"(?:Transcript turn of|turn of speaker) '([^']*)'", item.speaker_note)
         if item.source not in ("state_dept", "whitehouse") or not note:
             continue
-        who = note.group(1)
+        who, (text, title) = note.group(1), docs[item.doc]
         if item.source == "whitehouse":
-            text = docs[item.doc]
             at = re.search(r"\s+".join(map(re.escape, item.text.split()[:12])), text).start()
             who = [t for t in turn_marks(text) if t.body <= at][-1].who
-        assert item.speaker == turn_speaker(who, item.published, "USA"), item.id
+        assert item.speaker == turn_speaker(who, item.published, "USA", document=text,
+                                            title=title), item.id
         seen[(item.source, who == "Q")] += 1
+        seen[item.speaker not in (None, "USA")] += 1
     assert seen[("whitehouse", True)] > 250 and seen[("state_dept", False)] > 500, seen
+    assert seen[True] > 60, seen  # foreign leaders and ministers

@@ -155,13 +155,15 @@ def _extract_batch(batch: dict, rules, kind: str) -> dict:
     """A CPU task: the rules over a batch of articles. Gives per article the statements (the
     rules') or the candidate pairs (the reader's), each with the text the network reads."""
     out = {"article_id": [], "n_sentences": [], "n_country": [], "work": []}
-    for article_id, text, published, speaker in zip(batch["article_id"], batch["text"],
-                                                    batch["published"], batch["speaker"]):
-        speaker = speaker or None
+    for article_id, text, published, speaker, title in zip(
+            batch["article_id"], batch["text"], batch["published"], batch["speaker"],
+            batch["title"]):
+        speaker, title = speaker or None, title or None
         if kind == "reader":
-            n, n_country, work = _reader_work(article_id, text, published, speaker, rules)
+            n, n_country, work = _reader_work(article_id, text, published, speaker, rules,
+                                              title)
         else:
-            result = rules.analyse(article_id, text, published, speaker)
+            result = rules.analyse(article_id, text, published, speaker, title=title)
             n, n_country = result.n_sentences, result.n_sentences_with_country
             work = [_tone_work(s, text) for s in result.statements]
         out["article_id"].append(article_id)
@@ -180,10 +182,10 @@ def _tone_work(statement, text: str) -> dict:
             "source_spans": clause_relative(statement.source_spans, c0, c1)}
 
 
-def _reader_work(article_id, text, published, speaker, rules):
+def _reader_work(article_id, text, published, speaker, rules, title=None):
     from tracker.reader.model import article_pairs, inputs_of, reader_statement
 
-    units, result, pairs = article_pairs(article_id, text, published, speaker, rules)
+    units, result, pairs = article_pairs(article_id, text, published, speaker, rules, title)
     inputs = inputs_of([(unit, c) for _, unit, c in pairs], rules.gaz)
     # One work item per unit (its input, read once), with the statement each of its candidates
     # would make, with article offsets (as statements keep them), in the same order.
@@ -373,7 +375,8 @@ def _run_window(chunk, plan: Plan, rules, actors: int, gpus: float):
     import ray.data
 
     items = [{"article_id": a, "text": text, "published": str(published),
-              "speaker": speaker or ""} for a, text, published, speaker in chunk]
+              "speaker": speaker or "", "title": title or ""}
+             for a, text, published, speaker, title in chunk]
     blocks = max(1, min(len(items) // EXTRACT_BATCH, 64))
     ds = ray.data.from_items(items, override_num_blocks=blocks)
     # Ray Data retries a failed task, and restarts a dead actor and retries its batch, by

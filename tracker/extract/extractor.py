@@ -54,17 +54,19 @@ class Extractor(SentenceRules):
 
     # -- public ---------------------------------------------------------------------------------
     def extract(self, article_id: str, text: str, published: dt.date | str | None = None,
-                speaker: str | None = None) -> list[Statement]:
+                speaker: str | None = None, title: str | None = None) -> list[Statement]:
         """All statements of one article, in reading order.
 
         ``speaker`` (ISO3) is the state speaking in a speech or statement: "we", "our country"
         and "my delegation" then resolve to it. In a transcript (:mod:`tracker.extract.turns`)
-        each turn is read as its own speaker's.
+        each turn is read as its own speaker's (``title``, the article's, may name a foreign
+        leader's state).
         """
-        return self.analyse(article_id, text, published, speaker).statements
+        return self.analyse(article_id, text, published, speaker, title=title).statements
 
     def analyse(self, article_id: str, text: str, published: dt.date | str | None = None,
-                speaker: str | None = None, mentions: bool = False) -> "Extraction":
+                speaker: str | None = None, mentions: bool = False,
+                title: str | None = None) -> "Extraction":
         """Statements of one article plus its coverage (sentences, sentences naming a country);
         with ``mentions``, also every sentence's state mentions as the rules resolved them (the
         candidates of a learned reader)."""
@@ -76,7 +78,8 @@ class Extractor(SentenceRules):
         resolved: list[SentenceMentions] = []
         # A transcript speaks with many voices: each turn's sentences are read as its speaker's.
         turns = transcript_turns(text) if self.turns else []
-        voices = {who: turn_speaker(who, on, speaker, self.gaz) for who in {t.who for t in turns}}
+        voices = {who: turn_speaker(who, on, speaker, self.gaz, text, title)
+                  for who in {t.who for t in turns}}
         turn, body = -1, 0
         for index, (a, b) in enumerate(sentences):
             while turn + 1 < len(turns) and turns[turn + 1].start <= a:
@@ -107,7 +110,8 @@ class Extractor(SentenceRules):
 
     def analyse_many(self, items, workers: int = 1, chunksize: int = 32):
         """``(article_id, Extraction)`` for each ``(article_id, text, published)`` of ``items``
-        (or with a fourth element, the speaker's ISO3: a speech, read in speech mode), in order.
+        (or with a fourth element, the speaker's ISO3: a speech, read in speech mode; and a
+        fifth, the article's title), in order.
 
         With ``workers`` > 1 the articles are spread over that many processes (articles are
         independent; the gazetteer is shared by fork where the platform has it). The caller
@@ -117,9 +121,8 @@ class Extractor(SentenceRules):
         windows in flight so that the workers never wait for the next.
         """
         if workers <= 1:
-            for article_id, text, published, *speaker in items:
-                yield article_id, self.analyse(article_id, text, published,
-                                               speaker[0] if speaker else None)
+            for article_id, text, published, *rest in items:
+                yield article_id, self.analyse(article_id, text, published, *_speaker_title(rest))
             return
         import multiprocessing as mp
 
@@ -146,9 +149,14 @@ def _set_worker(extractor: Extractor) -> None:
 
 
 def _analyse_item(item) -> tuple[str, Extraction]:
-    article_id, text, published, *speaker = item
-    return article_id, _WORKER.analyse(article_id, text, published,
-                                       speaker[0] if speaker else None)
+    article_id, text, published, *rest = item
+    return article_id, _WORKER.analyse(article_id, text, published, *_speaker_title(rest))
+
+
+def _speaker_title(rest) -> tuple:
+    """``(speaker, False, title)`` of an item's optional fourth and fifth elements, as
+    :meth:`Extractor.analyse` takes them after ``published``."""
+    return (rest[0] if rest else None), False, (rest[1] if len(rest) > 1 else None)
 
 
 def extract_statements(article_id: str, text: str, published: dt.date | str | None = None,

@@ -27,7 +27,12 @@ Steps, each a sub-command of ``python -m tracker.lab corpus``:
 ``merge``
     Joins the two (or three) annotations per item into the corpus: pairs both annotators gave
     stand; disagreements go to the third annotator's decision. Writes ``labels.jsonl``, the
-    raw ``annotations.jsonl`` (who labelled what) and the agreement table.
+    raw ``annotations.jsonl`` (who labelled what) and the agreement table; with ``--append``, a
+    further round in files of its own.
+``relabel``
+    Items already in the corpus, to be labelled again by new annotators (when what they were
+    told was wrong: a speaker note naming the wrong speaker); ``merge --append NAME --relabel``
+    then puts their new labels in place of the earlier, which stay in their files.
 """
 from __future__ import annotations
 
@@ -324,15 +329,41 @@ def agreement(items: list[dict], by_item: dict) -> dict:
     return out
 
 
+#: The fields of a corpus item that its annotators' work folder keeps (``items.jsonl``).
+ITEM_FIELDS = ("id", "source", "doc", "split", "published", "title", "speaker", "speaker_note",
+               "context", "text", "url", "stratum")
+
+
+def relabel_items(corpus: Path, ids: list[str], out: Path) -> list[dict]:
+    """The work folder's ``items.jsonl`` (``out``) for labelling the corpus items ``ids`` again
+    (a relabelling round: ``corpus merge --append NAME --relabel``), each as the corpus holds it
+    now (its speaker and speaker note as corrected); an id not in the corpus is refused."""
+    from tracker.errors import TrackerError
+    from tracker.lab.corpus import final_rows
+
+    rows = final_rows(corpus)
+    unknown = [i for i in ids if i not in rows]
+    if unknown:
+        raise TrackerError(f"{len(unknown)} ids are not items of '{corpus}' (first: "
+                           f"{unknown[0]}); list ids of its labels files.")
+    chosen = [{k: rows[i].get(k) for k in ITEM_FIELDS} for i in sorted(set(ids))]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in chosen),
+                   encoding="utf-8")
+    return chosen
+
+
 def append_round(items_path: Path, labels_dir: Path, roster: Path, out_dir: Path,
-                 name: str, note: str = "") -> dict:
+                 name: str, note: str = "", relabel: bool = False) -> dict:
     """A further round of items (``corpus more``) added to the corpus in ``out_dir``: its items
     with their final pairs in a label file of its own (``labels-<name>.jsonl``), its
     annotations (``round`` = ``name``) in one of their own (``annotations-<name>.jsonl``;
     ``annotations.jsonl`` holds the first rounds' and stops growing), its roster to ``roster.tsv``
     and its agreement to ``agreement.json`` under ``name``, and ``note`` (how the round was
     made, in words) to ``rounds.json``. Refused while an item of the round waits for its third
-    annotator, or when an item or a shard is in the corpus already."""
+    annotator, or when an item or a shard is in the corpus already; with ``relabel``, the
+    round labels items of the corpus again (:func:`relabel_items`): each must be in the corpus
+    with the same text, and its new labels replace the earlier (which stay in their files)."""
     import tempfile
 
     from tracker.errors import TrackerError
@@ -346,14 +377,20 @@ def append_round(items_path: Path, labels_dir: Path, roster: Path, out_dir: Path
         raise TrackerError(f"{len(items) - len(new)} items of '{items_path}' have no final "
                            "labels yet (two annotations, and the third's where they differ); "
                            "run `corpus adjudication` and label its batches first.")
-    from tracker.lab.corpus import label_rows
+    from tracker.lab.corpus import final_rows
 
     labels_path, raw_path = out_dir / f"labels-{name}.jsonl", out_dir / f"annotations-{name}.jsonl"
-    old = [row for _, _, row in label_rows(out_dir)]
+    old = final_rows(out_dir)
     agreement_table = json.loads((out_dir / "agreement.json").read_text(encoding="utf-8"))
     old_roster, new_roster = read_roster(out_dir / "roster.tsv"), read_roster(roster)
     shards = {s for s, _, _ in new_roster}
-    if {r["id"] for r in old} & {r["id"] for r in new} or name in agreement_table or \
+    if relabel:
+        strays = [r["id"] for r in new if r["id"] not in old or old[r["id"]]["text"] != r["text"]]
+        if strays:
+            raise TrackerError(f"{len(strays)} items of '{items_path}' (first: {strays[0]}) are "
+                               "not in the corpus with that text; a relabelling round labels "
+                               "corpus items again (`corpus relabel`). Nothing was changed.")
+    if (not relabel and old.keys() & {r["id"] for r in new}) or name in agreement_table or \
             labels_path.exists() or raw_path.exists() or \
             shards & {s for s, _, _ in old_roster}:
         raise TrackerError(f"'{items_path}' (round {name!r}) is in the corpus already; nothing "

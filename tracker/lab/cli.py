@@ -129,6 +129,30 @@ def more(take: list[str] = typer.Option(..., "--take", help="SOURCE=N: draw N it
 
 @corpus_app.command()
 @friendly
+def relabel(ids: Path = typer.Option(..., "--ids", help="A file of corpus item ids, one per "
+                                     "line (or a JSON list)."),
+            work: Path = WORK, corpus: Path = DYADS) -> None:
+    """Items of the corpus to label again (a relabelling round: their speaker note was wrong
+    when they were labelled), as the corpus holds them now; then `batches`, `prompts`, ...,
+    `merge --append NAME --relabel`."""
+    from tracker.lab.annotation import relabel_items
+
+    try:
+        text = ids.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise TrackerError(f"{ids}: cannot read ({exc.strerror}); pass a file of item ids.") \
+            from exc
+    try:
+        wanted = json.loads(text) if text.lstrip().startswith("[") else text.split()
+    except json.JSONDecodeError as exc:
+        raise TrackerError(f"{ids}: not a JSON list ({exc.msg}); write one id per line.") \
+            from exc
+    rows = relabel_items(corpus, wanted, work / "items.jsonl")
+    typer.echo(f"{len(rows)} items -> {work / 'items.jsonl'}")
+
+
+@corpus_app.command()
+@friendly
 def batches(work: Path = WORK, size: int = typer.Option(430, "--size"),
             prefix: str = typer.Option("shard", "--prefix",
                                        help="Shard names: <prefix>-01.jsonl ...")) -> None:
@@ -188,14 +212,17 @@ def merge(work: Path = WORK, out: Path = DYADS,
                                                "items (a further round, `corpus more`) to the "
                                                "corpus as the round of this name."),
           note: str = typer.Option("", "--note", help="With --append: how the round was made, "
-                                   "in words, for the card (rounds.json).")) -> None:
+                                   "in words, for the card (rounds.json)."),
+          relabel: bool = typer.Option(False, "--relabel", help="With --append: the round "
+                                       "labels corpus items again (`corpus relabel`); its "
+                                       "labels replace theirs.")) -> None:
     """Write the corpus: final labels, raw annotations with who made them, agreement."""
     from tracker.lab.annotation import append_round
     from tracker.lab.annotation import merge as join
 
     paths = (work / "items.jsonl", work / "labels", work / "annotators.tsv", out)
     if append:
-        typer.echo(json.dumps(append_round(*paths, append, note), indent=1))
+        typer.echo(json.dumps(append_round(*paths, append, note, relabel), indent=1))
     else:
         typer.echo(json.dumps(join(*paths)["final"], indent=1))
 

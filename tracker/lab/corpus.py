@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,7 +117,8 @@ def load_corpus(folder: str | os.PathLike, split: str | None = None,
     Returns
     -------
     list of Item, by id (the order of the one file the corpus had before its further
-    rounds got files of their own).
+    rounds got files of their own). An item labelled again in a later round (``corpus
+    relabel``) is that round's: its later line replaces the earlier.
     """
     if split is not None and split not in SPLITS:
         raise TrackerError(f"split {split!r} is invalid; use one of: {', '.join(SPLITS)}.")
@@ -125,22 +127,30 @@ def load_corpus(folder: str | os.PathLike, split: str | None = None,
     from tracker.lab.annotation import iso3_codes
 
     codes = iso3_codes()
-    items, split_of = [], {}
+    items, split_of, where = {}, {}, {}
     for path, n, row in label_rows(folder):
         item = parse_item(row, path, n, codes)
         key = (item.source, item.doc)
         if split_of.setdefault(key, item.split) != item.split:
             raise _fail(path, n, f"document {item.doc} of {item.source} is in two splits")
-        items.append(item)
-    items.sort(key=lambda i: i.id)
-    return [i for i in items if (split is None or i.split == split)
+        if where.get(item.id, (None,))[0] == path:
+            raise _fail(path, n, f"item {item.id} is on line {where[item.id][1]} too; keep one")
+        where[item.id] = (path, n)
+        items[item.id] = item
+    return [i for _, i in sorted(items.items()) if (split is None or i.split == split)
             and (source is None or i.source == source)]
+
+
+def final_rows(folder: str | os.PathLike) -> dict[str, dict]:
+    """Item id -> the row of its final labels (a later round's where it was labelled again)."""
+    return {row["id"]: row for _, _, row in label_rows(folder)}
 
 
 def label_files(folder: str | os.PathLike) -> list[Path]:
     """The label files of the corpus in ``folder``: ``labels.jsonl`` (the first rounds), then
-    ``labels-<round>.jsonl`` for each further round (``corpus merge --append``), so that no
-    one file grows with every round."""
+    ``labels-<round>.jsonl`` for each further round (``corpus merge --append``), in the order
+    of their names (r3, r4, ..., r10: a later round's labels of an item replace an earlier's),
+    so that no one file grows with every round."""
     return _round_files(folder, LABELS_FILE)
 
 
@@ -180,7 +190,9 @@ def _round_files(folder: str | os.PathLike, first: str) -> list[Path]:
     """``first`` (say ``labels.jsonl``) and, after it, ``<its stem>-<round>.jsonl`` of every
     further round."""
     folder = Path(folder)
-    return [folder / first] + sorted(folder.glob(f"{Path(first).stem}-*.jsonl"))
+    stem = Path(first).stem
+    return [folder / first] + sorted(folder.glob(f"{stem}-*.jsonl"), key=lambda p: [
+        int(x) if x.isdigit() else x for x in re.split(r"(\d+)", p.stem[len(stem) + 1:])])
 
 
 def annotation_rows(folder: str | os.PathLike) -> list[dict]:

@@ -9,7 +9,8 @@ import json
 import os
 from pathlib import Path
 
-from tracker.lab.corpus import SOURCES, SPLITS, annotation_rows, label_rows, load_corpus
+from tracker.extract.lexicon import RULES_VERSION
+from tracker.lab.corpus import SOURCES, SPLITS, annotation_rows, final_rows, load_corpus
 
 SOURCE_NAMES = {
     "wcep": "Wikipedia Current Events portal items 2002-2024 (`wcep/`), CC BY-SA 4.0",
@@ -33,29 +34,45 @@ def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
-def _further_rounds(agreement: dict, raw: list[dict], items, header, rows,
+def _further_rounds(folder: Path, agreement: dict, raw: list[dict], header, rows,
                     notes: dict) -> str:
-    """The card's section on the rounds added with ``corpus more`` (their agreement tables and
-    the notes of ``rounds.json``)."""
+    """The card's section on the rounds added with ``corpus more`` or ``corpus relabel`` (each
+    as its own label file holds it, with its agreement table and the notes of
+    ``rounds.json``)."""
     text = ""
+    seen = {r["id"] for r in raw if r["round"] in (1, 2)}
     for name, table in agreement.items():
         if name in ("round_1", "round_2", "final"):
             continue
-        ids = {r["id"] for r in raw if r["round"] == name}
-        its = [i for i in items if i.id in ids]
-        by_source = collections.Counter(i.source for i in its)
+        its = [json.loads(x) for x in (folder / f"labels-{name}.jsonl").read_text(
+            encoding="utf-8").splitlines() if x.strip()]
+        ids = {r["id"] for r in its}
+        by_source = ", ".join(f"{s} {n:,}" for s, n in
+                              sorted(collections.Counter(r["source"] for r in its).items()))
         who = sorted({r["annotator"] for r in raw if r["round"] == name},
                      key=lambda a: (len(a), a))
-        text += f"""Further round `{name}` (more training text: train-part items not in the corpus before,
+        pairs = sum(len(r["pairs"]) for r in its)
+        third = sum(1 for r in its if r["decision"] == "adjudicated")
+        note = (" " + notes[name]) if notes.get(name) else ""
+        if ids <= seen:
+            splits = collections.Counter(r["split"] for r in its)
+            text += f"""Relabelling round `{name}`: {len(its):,} items of the corpus labelled again
+from scratch ({by_source}; {", ".join(f"{s} {splits[s]:,}" for s in SPLITS if splits[s])}) by
+{len(who)} new annotator sessions ({who[0]} to {who[-1]}), guideline version 2, two per item and a third where
+they differed ({third:,} items); {pairs:,} pairs. These labels replace the items' earlier ones,
+which stay in their label and annotation files.{note}
+"""
+        else:
+            text += f"""Further round `{name}` (more training text: train-part items not in the corpus before,
 drawn as the first round drew, guideline version 2, {len(who)} new annotator sessions,
-{who[0]} to {who[-1]}): {len(its):,} items ({", ".join(f"{s} {n:,}" for s, n in
-sorted(by_source.items()))}), {sum(len(i.pairs) for i in its):,} pairs, {sum(1 for i in its
-if i.decision == "adjudicated"):,} items decided by the third annotator. The dev and test parts
-are unchanged.{(" " + notes[name]) if notes.get(name) else ""}
-
+{who[0]} to {who[-1]}): {len(its):,} items ({by_source}), {pairs:,} pairs, {third:,} items decided
+by the third annotator. The dev and test parts are unchanged.{note}
+"""
+        text += f"""
 {_table(header, rows(table))}
 
 """
+        seen |= ids
     return text
 
 
@@ -85,9 +102,7 @@ def write_card(folder: str | os.PathLike) -> Path:
                    f"{sum(1 for i in items if i.source == s and not i.pairs):,}",
                    f"{sum(len(i.pairs) for i in items if i.source == s):,}"] for s in SOURCES]
     tones = collections.Counter(p.tone for p in pairs)
-    strata = collections.Counter()
-    for _, _, r in label_rows(folder):
-        strata[r["stratum"]] += 1
+    strata = collections.Counter(r["stratum"] for r in final_rows(folder).values())
     decisions = collections.Counter(i.decision for i in items)
     annotators = {r["annotator"] for r in raw}
 
@@ -168,7 +183,7 @@ annotators:
 
 {_table(agree_header, agree_rows(agreement["final"]))}
 
-{_further_rounds(agreement, raw, items, agree_header, agree_rows, notes)}Pair F1: 2|A and B| / (|A| + |B|) over directed pairs. Sign agreement, exact tone
+{_further_rounds(folder, agreement, raw, agree_header, agree_rows, notes)}Pair F1: 2|A and B| / (|A| + |B|) over directed pairs. Sign agreement, exact tone
 agreement and Krippendorff's alpha: on the pairs both annotators gave.
 
 ## Splits
@@ -181,7 +196,7 @@ dev; the other sources by a hash of the document id. The test part is read only 
 
 ## Baseline: today's reader on the test part
 
-The rule extractor (`rules-7`) and the shipped tone model (`models/tone-minilm`), as the
+The rule extractor (`{RULES_VERSION}`) and the shipped tone model (`models/tone-minilm`), as the
 pipeline runs them (context and text read together, speech mode where a speaker is known; a
 statement's sign is its tone label's). Directed-pair precision, recall and F1; sign accuracy on
 the pairs found; pair-and-sign accuracy = gold pairs found with the right sign / gold pairs.
@@ -215,9 +230,19 @@ the pairs found; pair-and-sign accuracy = gold pairs found with the right sign /
   label in its speaker note; such items are now the question's, with no speaker. 425 items
   changed (344 train, 37 dev, 44 test): White House 263 from USA to none, 84 from none to USA
   and 21 from none to another state; State Department 56 from none to USA and one from USA to
-  none. No label changed: the labels of the 263 questions were given under a note naming the
-  official before them, and some of them read the question as that state's (a silver
-  standard's known flaw, not corrected here).
+  none. No label changed then: the labels of the 263 questions had been given under a note
+  naming the official before them, and some of them read the question as that state's; the
+  relabelling round `r7` (below the agreement tables) labelled them again.
+- Third correction of 2026-12-07: a head of state or government, minister or monarch whom the
+  gazetteer does not know ("PRESIDENT SANDU", "FOREIGN MINISTER HAYASHI") no longer speaks for
+  the United States but for the state the transcript's title or text names beside them
+  ("Moldovan President Maia Sandu"), or for none; an EU "HIGH REPRESENTATIVE" for none (the
+  tracker's `rules-8`). 41 items changed (25 train, 7 dev, 9 test), all from USA: 33 to the
+  leader's state, 8 to none. Their speaker notes named the turn's label, and the annotators
+  had read the state from the title, so no label changed. The speaker notes of the 285 White
+  House items that are a journalist's question (the 263 above and 22 that already had no
+  speaker) now name the question's turn ("turn of speaker 'Q' (a journalist's question: no
+  state speaks in it ...)"), the note the relabelling round `r7` was labelled under.
 - `annotations.jsonl` (the first rounds; each further round in `annotations-<round>.jsonl`):
   every annotation as given: `id`, `role` (A, B, C; A1/B1 for VOA's first round),
   `annotator`, `round`, `pairs`.

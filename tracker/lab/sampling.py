@@ -16,7 +16,7 @@ import re
 import sys
 from pathlib import Path
 
-from tracker.extract.turns import turn_marks, turn_speaker
+from tracker.extract.turns import NO_STATE, turn_marks, turn_speaker
 
 SOURCES = ("wcep", "voa", "ungd", "whitehouse", "state_dept", "newsmtsc")
 # Items to draw per source: every source at least 10% of the corpus.
@@ -181,6 +181,29 @@ def _turns(text: str):
         yield turn.who, text[turn.body:turn.end]
 
 
+def turn_note(who: str, voice: str | None) -> str:
+    """What the annotators are told of the speaker of a transcript turn labelled ``who``, whom
+    the tracker reads as speaking for ``voice`` (:func:`~tracker.extract.turns.turn_speaker`).
+
+    Examples
+    --------
+    >>> turn_note("Q", None)
+    "turn of speaker 'Q' (a journalist's question: no state speaks in it; a state is a source \
+only where the question reports what that state said or did)"
+    """
+    if voice is not None:
+        return f"turn of speaker '{who}' (an official: the speaker is {voice})"
+    if NO_STATE.search(" ".join(who.split()).upper()):
+        what = ("a journalist's question" if who.rstrip(".") in ("Q", "QUESTION") else
+                "a moderator, a member of the audience or an official of an international "
+                "organisation")
+        return (f"turn of speaker '{who}' ({what}: no state speaks in it; a state is a source "
+                f"only where the {'question' if 'question' in what else 'turn'} reports what "
+                "that state said or did)")
+    return (f"turn of speaker '{who}' (a leader or minister whose state the transcript does not "
+            "name beside them: decide from the title and the text which state speaks, if any)")
+
+
 def _whitehouse(data: Path):
     folder = data / "whitehouse"
     for row in _read_jsonl_gz(folder / "statements_2021_2026.jsonl.gz"):
@@ -197,11 +220,10 @@ def _whitehouse(data: Path):
         for k, (who, turn) in enumerate(_turns(row["text"])):
             if len(turn) < 80:
                 continue
-            voice = turn_speaker(who, row["published"], "USA")
-            note = (f"White House transcript '{row.get('title', '')[:140]}', turn of speaker "
-                    f"'{who}'" + (f" (an official: the speaker is {voice})" if voice else
-                                  " ('Q' is a journalist; decide from the transcript title and "
-                                  "name whether this speaker acts for a state)"))
+            voice = turn_speaker(who, row["published"], "USA", document=row["text"],
+                                 title=row.get("title"))
+            note = (f"White House transcript '{row.get('title', '')[:140]}', "
+                    + turn_note(who, voice))
             yield from _sentence_items("whitehouse", row["id"], row["published"],
                                        row.get("title"), turn, _doc_split("whitehouse", row["id"]),
                                        voice, note, row.get("url"))
@@ -217,11 +239,12 @@ def _state_dept(data: Path):
                 "otherwise.")
         if len(turns) >= 3:
             for who, turn in turns:
-                n2 = note + f" Transcript turn of '{who}'."
+                voice = turn_speaker(who, row["published"], "USA", document=text,
+                                     title=row.get("title"))
+                n2 = note + f" Transcript {turn_note(who, voice)}."
                 yield from _sentence_items("state_dept", row["id"], row["published"],
                                            row.get("title"), turn,
-                                           _doc_split("state_dept", row["id"]),
-                                           turn_speaker(who, row["published"], "USA"), n2,
+                                           _doc_split("state_dept", row["id"]), voice, n2,
                                            row.get("url"))
         else:
             yield from _sentence_items("state_dept", row["id"], row["published"],

@@ -58,7 +58,7 @@ def candidates(text: str, published: dt.date | str | None = None, speaker: str |
 
 
 def article_units(text: str, published: dt.date | str | None = None,
-                  speaker: str | None = None, extractor=None):
+                  speaker: str | None = None, extractor=None, title: str | None = None):
     """An article read sentence by sentence, each with the sentence before it as context (as
     the corpus items are): ``(sentence, context_start, candidates)`` per sentence that has
     candidates, and the extraction (coverage figures) of the whole article, from one pass of
@@ -67,7 +67,7 @@ def article_units(text: str, published: dt.date | str | None = None,
 
     extractor = extractor or Extractor()
     on = dt.date.fromisoformat(published) if isinstance(published, str) else published
-    result = extractor.analyse("article", text, published, speaker, mentions=True)
+    result = extractor.analyse("article", text, published, speaker, mentions=True, title=title)
     units = []
     for k, sent in enumerate(result.sentences):
         before = result.sentences[k - 1] if k else None

@@ -250,9 +250,10 @@ class ReaderStage:
         """The engines that ran the network, if it ran."""
         return self.reader.engine_used
 
-    def extract(self, article_id: str, text: str, published=None, speaker: str | None = None):
+    def extract(self, article_id: str, text: str, published=None, speaker: str | None = None,
+                title: str | None = None):
         """The statements of one article (the rule extractor's signature)."""
-        ((_, result),) = self._read([(article_id, text, published, speaker)])
+        ((_, result),) = self._read([(article_id, text, published, speaker, title)])
         return result.statements
 
     def plan(self, articles: int) -> None:
@@ -262,8 +263,8 @@ class ReaderStage:
 
     def analyse_many(self, items, workers: int = 1):
         """``(article_id, Extraction)`` for each ``(article_id, text, published)`` (or with a
-        fourth element, the speaker's ISO3), in order; the network reads the candidates of
-        several articles at once."""
+        fourth element, the speaker's ISO3, and a fifth, the title), in order; the network
+        reads the candidates of several articles at once."""
         batch = []
         for item in items:
             batch.append(item)
@@ -280,7 +281,8 @@ class ReaderStage:
         articles, flat = [], []
         for article_id, text, published, *rest in batch:
             units, result, pairs = article_pairs(article_id, text, published,
-                                                 rest[0] if rest else None, self.extractor)
+                                                 rest[0] if rest else None, self.extractor,
+                                                 rest[1] if len(rest) > 1 else None)
             articles.append((article_id, text, units, result))
             flat += [(unit, c) for _, unit, c in pairs]
         if self._articles > len(batch) and not self.reader._read:
@@ -316,14 +318,14 @@ def reader_statement(article_id: str, text: str, sent, c: Candidate, gazetteer):
 
 
 def article_pairs(article_id: str, text: str, published=None, speaker: str | None = None,
-                  extractor=None):
+                  extractor=None, title: str | None = None):
     """An article read as the reader reads it: its units (:func:`~tracker.reader.candidates.
     article_units`), the rules' extraction, and every ``(sentence, unit, candidate)`` of every
     sentence, each unit the sentence with the one before it and the candidate's spans relative
     to the unit."""
     from tracker.reader.candidates import article_units
 
-    units, result = article_units(text, published, speaker, extractor)
+    units, result = article_units(text, published, speaker, extractor, title)
     pairs = []
     for sent, start, found in units:
         unit = Unit(article_id, text[start:sent.end], max(0, sent.start - start), published,

@@ -278,8 +278,9 @@ class Store(EventTables, PageTables):
         return row[0]
 
     def articles_to_extract(self, extractor: str, batch: int = 500
-                            ) -> Iterator[tuple[str, str, str, str | None]]:
-        """``(id, text, published, speaker)`` of the articles not yet extracted by ``extractor``, oldest
+                            ) -> Iterator[tuple[str, str, str, str | None, str | None]]:
+        """``(id, text, published, speaker, title)`` of the articles not yet extracted by
+        ``extractor``, oldest
         first. Only the ids are read at once; texts come ``batch`` articles at a time, so a
         corpus of millions of articles is never held in memory (and the caller may store
         results between batches)."""
@@ -288,7 +289,7 @@ class Store(EventTables, PageTables):
         for i in range(0, len(ids), batch):
             chunk = ids[i:i + batch]
             rows = {r[0]: r for r in self.db.execute(
-                f"SELECT id, text, published, speaker FROM articles WHERE id IN "
+                f"SELECT id, text, published, speaker, title FROM articles WHERE id IN "
                 f"({','.join('?' * len(chunk))})", chunk)}
             yield from (rows[k] for k in chunk if k in rows)
 
