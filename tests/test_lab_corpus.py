@@ -330,6 +330,7 @@ def test_a_transcript_turn_item_carries_the_speaker_the_tracker_gives_its_turn(c
     import re
 
     from tracker.extract.turns import turn_marks, turn_speaker
+    from tracker.ingest.clean import clean_text
 
     assert turn_speaker("MR PRICE", "2021-06-01", "USA") == "USA"
     assert turn_speaker("MR. PRICE", "2021-06-01", "USA") == "USA"
@@ -354,8 +355,8 @@ def test_a_transcript_turn_item_carries_the_speaker_the_tracker_gives_its_turn(c
         if item.source == "whitehouse":
             at = re.search(r"\s+".join(map(re.escape, item.text.split()[:12])), text).start()
             who = [t for t in turn_marks(text) if t.body <= at][-1].who
-        assert item.speaker == turn_speaker(who, item.published, "USA", document=text,
-                                            title=title), item.id
+        assert item.speaker == turn_speaker(who, item.published, "USA",
+                                            document=clean_text(text), title=title), item.id
         seen[(item.source, who == "Q")] += 1
         seen[item.speaker not in (None, "USA")] += 1
     assert seen[("whitehouse", True)] > 250 and seen[("state_dept", False)] > 500, seen

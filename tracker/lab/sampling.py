@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from tracker.extract.turns import NO_STATE, turn_marks, turn_speaker
+from tracker.ingest.clean import clean_text
 
 SOURCES = ("wcep", "voa", "ungd", "whitehouse", "state_dept", "newsmtsc")
 # Items to draw per source: every source at least 10% of the corpus.
@@ -220,7 +221,9 @@ def _whitehouse(data: Path):
         for k, (who, turn) in enumerate(_turns(row["text"])):
             if len(turn) < 80:
                 continue
-            voice = turn_speaker(who, row["published"], "USA", document=row["text"],
+            # The leader's state as `tracker run` finds it: in the cleaned text (the files
+            # wrap their lines), and the title.
+            voice = turn_speaker(who, row["published"], "USA", document=clean_text(row["text"]),
                                  title=row.get("title"))
             note = (f"White House transcript '{row.get('title', '')[:140]}', "
                     + turn_note(who, voice))
@@ -239,7 +242,7 @@ def _state_dept(data: Path):
                 "otherwise.")
         if len(turns) >= 3:
             for who, turn in turns:
-                voice = turn_speaker(who, row["published"], "USA", document=text,
+                voice = turn_speaker(who, row["published"], "USA", document=clean_text(text),
                                      title=row.get("title"))
                 n2 = note + f" Transcript {turn_note(who, voice)}."
                 yield from _sentence_items("state_dept", row["id"], row["published"],
