@@ -122,7 +122,8 @@ class Extractor(SentenceRules):
         """
         if workers <= 1:
             for article_id, text, published, *rest in items:
-                yield article_id, self.analyse(article_id, text, published, *_speaker_title(rest))
+                speaker, title = speaker_and_title(rest)
+                yield article_id, self.analyse(article_id, text, published, speaker, title=title)
             return
         import multiprocessing as mp
 
@@ -150,13 +151,14 @@ def _set_worker(extractor: Extractor) -> None:
 
 def _analyse_item(item) -> tuple[str, Extraction]:
     article_id, text, published, *rest = item
-    return article_id, _WORKER.analyse(article_id, text, published, *_speaker_title(rest))
+    speaker, title = speaker_and_title(rest)
+    return article_id, _WORKER.analyse(article_id, text, published, speaker, title=title)
 
 
-def _speaker_title(rest) -> tuple:
-    """``(speaker, False, title)`` of an item's optional fourth and fifth elements, as
-    :meth:`Extractor.analyse` takes them after ``published``."""
-    return (rest[0] if rest else None), False, (rest[1] if len(rest) > 1 else None)
+def speaker_and_title(rest) -> tuple[str | None, str | None]:
+    """``(speaker, title)`` of an article item's optional elements after ``(article_id, text,
+    published)`` (:meth:`Extractor.analyse_many`), None where absent."""
+    return (rest[0] if rest else None), (rest[1] if len(rest) > 1 else None)
 
 
 def extract_statements(article_id: str, text: str, published: dt.date | str | None = None,

@@ -276,13 +276,14 @@ class ReaderStage:
 
     def _read(self, batch):
         from tracker.extract import Extraction
+        from tracker.extract.extractor import speaker_and_title
 
         gaz = self.extractor.gaz
         articles, flat = [], []
         for article_id, text, published, *rest in batch:
-            units, result, pairs = article_pairs(article_id, text, published,
-                                                 rest[0] if rest else None, self.extractor,
-                                                 rest[1] if len(rest) > 1 else None)
+            speaker, title = speaker_and_title(rest)
+            units, result, pairs = article_pairs(article_id, text, published, speaker,
+                                                 self.extractor, title)
             articles.append((article_id, text, units, result))
             flat += [(unit, c) for _, unit, c in pairs]
         if self._articles > len(batch) and not self.reader._read:

@@ -280,10 +280,9 @@ class Store(EventTables, PageTables):
     def articles_to_extract(self, extractor: str, batch: int = 500
                             ) -> Iterator[tuple[str, str, str, str | None, str | None]]:
         """``(id, text, published, speaker, title)`` of the articles not yet extracted by
-        ``extractor``, oldest
-        first. Only the ids are read at once; texts come ``batch`` articles at a time, so a
-        corpus of millions of articles is never held in memory (and the caller may store
-        results between batches)."""
+        ``extractor``, oldest first. Only the ids are read at once; texts come ``batch`` articles
+        at a time, so a corpus of millions of articles is never held in memory (and the caller
+        may store results between batches)."""
         ids = [r[0] for r in self.db.execute(
             f"SELECT id {_NOT_EXTRACTED} ORDER BY published, id", (extractor,))]
         for i in range(0, len(ids), batch):
